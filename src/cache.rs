@@ -1,0 +1,168 @@
+//! The fetch cache: one human-readable JSON file per feed under `.toluu/cache/`.
+//!
+//! A cache file records what the last fetch of a feed learned (validators for conditional GET,
+//! status, times) and the last good parsed content. It is written atomically (temp file +
+//! rename), so a build killed at any moment leaves the previous file intact. A file that is
+//! corrupt or from another format version is reported and ignored: that feed is refetched.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::Feed;
+
+/// The version of the cache file layout; files with another version are ignored.
+pub const CACHE_FORMAT: u32 = 1;
+
+/// What one cache file holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheEntry {
+    /// Layout version, [`CACHE_FORMAT`].
+    pub format: u32,
+    /// The feed URL as normalized by [`crate::urls::normalize`].
+    pub url: String,
+    /// What the last fetch learned.
+    pub fetch: FetchRecord,
+    /// The last good parsed content, kept when later fetches fail.
+    pub feed: Option<Feed>,
+}
+
+/// The outcome of a feed's most recent fetch attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FetchStatus {
+    /// Fetched and parsed.
+    Ok,
+    /// The server answered 304: the cached content is current.
+    NotModified,
+    /// The fetch or the parse failed; `error` says why.
+    Failed,
+}
+
+/// Metadata of the last fetch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FetchRecord {
+    /// Status of the last attempt.
+    pub status: FetchStatus,
+    /// HTTP status code of the last response, if one arrived.
+    #[serde(default)]
+    pub http_status: Option<u16>,
+    /// Why the last attempt failed, in plain words.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// When the last attempt was made.
+    pub fetched_at: DateTime<Utc>,
+    /// When the feed was last fetched successfully (200 or 304).
+    #[serde(default)]
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// The `ETag` of the last good response, sent back as `If-None-Match`.
+    #[serde(default)]
+    pub etag: Option<String>,
+    /// The `Last-Modified` of the last good response, sent back as `If-Modified-Since`.
+    #[serde(default)]
+    pub last_modified: Option<String>,
+    /// The URL the content finally came from, after redirects.
+    #[serde(default)]
+    pub final_url: Option<String>,
+}
+
+/// The cache directory of a site.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    /// A cache rooted at `dir` (created on first write).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Cache { dir: dir.into() }
+    }
+
+    /// The directory this cache lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file that holds the entry for `url` (a normalized URL): `<host>-<hash>.json`.
+    pub fn path_for(&self, url: &str) -> PathBuf {
+        self.dir.join(file_name_for(url))
+    }
+
+    /// Reads the entry for `url`. `Ok(None)` when there is none; `Err` with a message naming
+    /// the file when it exists but is unreadable, corrupt or from another format version.
+    pub fn load(&self, url: &str) -> Result<Option<CacheEntry>, String> {
+        let path = self.path_for(url);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("{}: cannot read cache file: {e}", path.display())),
+        };
+        let entry: CacheEntry = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: corrupt cache file, ignored: {e}", path.display()))?;
+        if entry.format != CACHE_FORMAT {
+            return Err(format!(
+                "{}: cache file of format {} (this toluu writes {CACHE_FORMAT}), ignored",
+                path.display(),
+                entry.format
+            ));
+        }
+        if entry.url != url {
+            return Err(format!(
+                "{}: cache file is for {}, not {url}, ignored",
+                path.display(),
+                entry.url
+            ));
+        }
+        Ok(Some(entry))
+    }
+
+    /// Writes the entry atomically: a temp file in the same directory, then a rename.
+    pub fn store(&self, entry: &CacheEntry) -> std::io::Result<()> {
+        fs::create_dir_all(&self.dir)?;
+        let path = self.path_for(&entry.url);
+        let mut json = serde_json::to_string_pretty(entry).map_err(std::io::Error::other)?;
+        json.push('\n');
+        write_atomically(&path, json.as_bytes())
+    }
+}
+
+/// Writes `bytes` to `path` through a temp file and a rename, so readers see the old or the new
+/// content, never a mix.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    fs::rename(&tmp, path)
+}
+
+/// The cache file name for a normalized URL: its host, for humans, and a hash, for uniqueness.
+pub fn file_name_for(url: &str) -> String {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "feed".to_owned());
+    let host: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let digest = Sha256::digest(url.as_bytes());
+    let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("{host}-{hash}.json")
+}

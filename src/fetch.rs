@@ -1,0 +1,217 @@
+//! Fetching feeds over HTTP: one shared blocking client, conditional GET, a size cap enforced
+//! while reading, a total deadline, a redirect limit that refuses non-HTTP schemes.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::Client;
+use reqwest::header::{ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+use reqwest::redirect::Policy;
+
+use crate::config::FetchConfig;
+
+/// What the cache knows that makes a request conditional.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    /// Sent as `If-None-Match`.
+    pub etag: Option<String>,
+    /// Sent as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+}
+
+/// The result of one HTTP fetch.
+#[derive(Debug)]
+pub enum Response {
+    /// A 2xx with a body.
+    Body {
+        /// The body, decompressed, at most `max_bytes` long.
+        bytes: Vec<u8>,
+        /// The URL after redirects.
+        final_url: String,
+        /// The HTTP status.
+        status: u16,
+        /// New validators.
+        validators: Validators,
+    },
+    /// A 304: the cached content is current.
+    NotModified,
+    /// Anything else, in plain words.
+    Failed {
+        /// Why.
+        error: String,
+        /// The HTTP status, if one arrived.
+        status: Option<u16>,
+    },
+}
+
+/// A configured HTTP client, shared by every fetch of a build.
+pub struct Fetcher {
+    client: Client,
+    config: FetchConfig,
+}
+
+impl Fetcher {
+    /// Builds the client from `[fetch]`.
+    pub fn new(config: &FetchConfig) -> Result<Self, String> {
+        let max_redirects = config.max_redirects;
+        let policy = Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                attempt.error(format!("more than {max_redirects} redirects"))
+            } else if !matches!(attempt.url().scheme(), "http" | "https") {
+                let scheme = attempt.url().scheme().to_owned();
+                attempt.error(format!("redirect to a non-HTTP URL ({scheme}:)"))
+            } else {
+                attempt.follow()
+            }
+        });
+        let client = Client::builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(Duration::from_secs(config.connect_timeout_secs))
+            .timeout(Duration::from_secs(config.timeout_secs))
+            .redirect(policy)
+            .pool_max_idle_per_host(config.concurrency.min(64))
+            .build()
+            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+        Ok(Fetcher {
+            client,
+            config: config.clone(),
+        })
+    }
+
+    /// Fetches `url`, conditionally when `validators` has something.
+    pub fn get(&self, url: &str, validators: &Validators) -> Response {
+        let deadline = Instant::now() + Duration::from_secs(self.config.timeout_secs);
+        let mut request = self.client.get(url).header(
+            reqwest::header::ACCEPT,
+            "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+        );
+        if let Some(etag) = &validators.etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = &validators.last_modified {
+            request = request.header(IF_MODIFIED_SINCE, lm);
+        }
+        let response = match request.send() {
+            Ok(r) => r,
+            Err(e) => {
+                return Response::Failed {
+                    error: self.describe(&e),
+                    status: e.status().map(|s| s.as_u16()),
+                };
+            }
+        };
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Response::NotModified;
+        }
+        if !status.is_success() {
+            return Response::Failed {
+                error: format!(
+                    "HTTP {} {}",
+                    status.as_u16(),
+                    status.canonical_reason().unwrap_or("")
+                )
+                .trim_end()
+                .to_owned(),
+                status: Some(status.as_u16()),
+            };
+        }
+        let max = self.config.max_bytes;
+        if let Some(len) = response.content_length()
+            && len > max
+        {
+            return Response::Failed {
+                error: format!("response too large: {len} bytes, the limit is {max}"),
+                status: Some(status.as_u16()),
+            };
+        }
+        let final_url = response.url().to_string();
+        let validators = validators_of(response.headers());
+        match self.read_capped(response, deadline) {
+            Ok(bytes) => Response::Body {
+                bytes,
+                final_url,
+                status: status.as_u16(),
+                validators,
+            },
+            Err(error) => Response::Failed {
+                error,
+                status: Some(status.as_u16()),
+            },
+        }
+    }
+
+    /// Reads the (decompressed) body, failing past `max_bytes` or past the deadline.
+    fn read_capped(
+        &self,
+        mut response: reqwest::blocking::Response,
+        deadline: Instant,
+    ) -> Result<Vec<u8>, String> {
+        let max = self.config.max_bytes;
+        let mut body = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "timed out after {} s while reading the body",
+                    self.config.timeout_secs
+                ));
+            }
+            let n = match response.read(&mut chunk) {
+                Ok(0) => return Ok(body),
+                Ok(n) => n,
+                Err(e) => {
+                    let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+                        || e.to_string().contains("timed out");
+                    return Err(if timed_out {
+                        format!("timed out after {} s", self.config.timeout_secs)
+                    } else {
+                        format!("error while reading the body: {e}")
+                    });
+                }
+            };
+            if body.len() as u64 + n as u64 > max {
+                return Err(format!("response too large: more than {max} bytes"));
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    fn describe(&self, e: &reqwest::Error) -> String {
+        if e.is_timeout() {
+            return format!("timed out after {} s", self.config.timeout_secs);
+        }
+        if e.is_redirect() {
+            return match std::error::Error::source(e) {
+                Some(inner) => inner.to_string(),
+                None => "too many redirects".to_owned(),
+            };
+        }
+        let mut msg = String::new();
+        let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+        while let Some(inner) = source {
+            msg = inner.to_string();
+            source = inner.source();
+        }
+        if e.is_connect() {
+            format!("could not connect: {msg}")
+        } else if msg.is_empty() {
+            e.to_string()
+        } else {
+            msg
+        }
+    }
+}
+
+fn validators_of(headers: &HeaderMap) -> Validators {
+    let get = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    Validators {
+        etag: get(ETAG),
+        last_modified: get(LAST_MODIFIED),
+    }
+}

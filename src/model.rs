@@ -1,0 +1,61 @@
+//! The data model shared by every stage: a parsed feed and its items.
+//!
+//! These types are also the on-disk cache format (see [`crate::cache`]), so they are plain data
+//! with serde derives. Every HTML string here has already been sanitized, and every URL checked,
+//! by [`crate::parse`]; nothing downstream needs to clean them again.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A feed as toluu knows it after parsing: metadata plus its items, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feed {
+    /// The feed's own title, as plain text (entities decoded, markup removed).
+    pub title: String,
+    /// The web site the feed belongs to (an `http(s)` URL), if it names one.
+    #[serde(default)]
+    pub site_link: Option<String>,
+    /// A short description, as plain text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The items, newest first; undated items come last in feed order.
+    #[serde(default)]
+    pub items: Vec<Item>,
+}
+
+/// One post of a feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// A stable identity: the guid/id, else the link, else a hash of title and date.
+    pub id: String,
+    /// The title as plain text; may be empty for title-less posts.
+    #[serde(default)]
+    pub title: String,
+    /// The absolute `http(s)` link to the original post, if the feed gives a safe one.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// Publication time in UTC, clamped to the fetch time when it lies in the future.
+    #[serde(default)]
+    pub published: Option<DateTime<Utc>>,
+    /// Last update time in UTC, clamped like `published`.
+    #[serde(default)]
+    pub updated: Option<DateTime<Utc>>,
+    /// Author name(s), as plain text.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// A plain-text excerpt of the summary or content, at most a few hundred characters.
+    #[serde(default)]
+    pub excerpt: String,
+    /// The sanitized HTML content (or summary when the feed has no full content).
+    #[serde(default)]
+    pub content_html: Option<String>,
+}
+
+impl Item {
+    /// The date the item is sorted and shown by: published, else updated.
+    pub fn date(&self) -> Option<DateTime<Utc>> {
+        self.published.or(self.updated)
+    }
+}

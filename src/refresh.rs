@@ -1,0 +1,207 @@
+//! Bringing every feed up to date: for each distinct feed, fetch it (conditionally), parse it
+//! and update its cache file; or, offline, read the cache alone. Runs on a dedicated rayon pool
+//! sized by `fetch.concurrency`, since fetching waits on the network, not the CPU.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
+use crate::cache::{CACHE_FORMAT, Cache, CacheEntry, FetchRecord, FetchStatus};
+use crate::config::FetchConfig;
+use crate::fetch::{Fetcher, Response, Validators};
+use crate::model::Feed;
+use crate::parse::parse_feed;
+
+/// What happened to a feed in this build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Fetched and parsed: new content.
+    Updated,
+    /// The server said 304: the cached content is current.
+    NotModified,
+    /// Not fetched (offline build): the cached content is used.
+    Cached,
+    /// The fetch or parse failed; the last good content (if any) is used.
+    Failed(String),
+}
+
+/// A feed after this build's refresh: its cache entry (the state to render from) and what
+/// happened.
+#[derive(Debug, Clone)]
+pub struct FeedState {
+    /// The normalized feed URL.
+    pub url: String,
+    /// The current entry; `None` only when the feed has never been fetched successfully and
+    /// this build could not either.
+    pub entry: Option<CacheEntry>,
+    /// What happened this build.
+    pub outcome: Outcome,
+    /// Problems with the cache file itself (corrupt, old format), reported but not fatal.
+    pub cache_warning: Option<String>,
+    /// How long the refresh took.
+    pub elapsed: Duration,
+}
+
+impl FeedState {
+    /// The last good parsed content, if any.
+    pub fn feed(&self) -> Option<&Feed> {
+        self.entry.as_ref().and_then(|e| e.feed.as_ref())
+    }
+}
+
+/// Refreshes every feed in `urls` (normalized, distinct), in parallel, and returns their
+/// states in the same order.
+pub fn refresh_all(
+    urls: &[String],
+    config: &FetchConfig,
+    max_items: usize,
+    cache: &Cache,
+    offline: bool,
+) -> Result<Vec<FeedState>, String> {
+    if offline {
+        return Ok(urls.par_iter().map(|url| from_cache(url, cache)).collect());
+    }
+    let fetcher = Fetcher::new(config)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.concurrency)
+        .thread_name(|i| format!("toluu-fetch-{i}"))
+        .build()
+        .map_err(|e| format!("cannot start the fetch pool: {e}"))?;
+    Ok(pool.install(|| {
+        urls.par_iter()
+            .with_max_len(1)
+            .map(|url| refresh_one(url, &fetcher, max_items, cache))
+            .collect()
+    }))
+}
+
+fn from_cache(url: &str, cache: &Cache) -> FeedState {
+    let start = Instant::now();
+    let (entry, cache_warning) = match cache.load(url) {
+        Ok(entry) => (entry, None),
+        Err(warning) => (None, Some(warning)),
+    };
+    // Offline, a feed keeps the state its last fetch left: failing stays failing.
+    let outcome = match &entry {
+        Some(e) if e.fetch.status == FetchStatus::Failed => Outcome::Failed(
+            e.fetch
+                .error
+                .clone()
+                .unwrap_or_else(|| "the last fetch failed".to_owned()),
+        ),
+        Some(e) if e.feed.is_some() => Outcome::Cached,
+        _ => Outcome::Failed("not in the cache (offline build)".to_owned()),
+    };
+    FeedState {
+        url: url.to_owned(),
+        entry,
+        outcome,
+        cache_warning,
+        elapsed: start.elapsed(),
+    }
+}
+
+fn refresh_one(url: &str, fetcher: &Fetcher, max_items: usize, cache: &Cache) -> FeedState {
+    let start = Instant::now();
+    let (previous, cache_warning) = match cache.load(url) {
+        Ok(entry) => (entry, None),
+        Err(warning) => (None, Some(warning)),
+    };
+    let validators = previous
+        .as_ref()
+        .filter(|e| e.feed.is_some())
+        .map(|e| Validators {
+            etag: e.fetch.etag.clone(),
+            last_modified: e.fetch.last_modified.clone(),
+        })
+        .unwrap_or_default();
+    let now = Utc::now();
+    let response = fetcher.get(url, &validators);
+    let (entry, outcome) = apply(url, previous, response, now, max_items);
+    let mut cache_warning = cache_warning;
+    if let Err(e) = cache.store(&entry) {
+        cache_warning = Some(format!(
+            "{}: cannot write cache file: {e}",
+            cache.path_for(url).display()
+        ));
+    }
+    FeedState {
+        url: url.to_owned(),
+        entry: Some(entry),
+        outcome,
+        cache_warning,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// Folds a fetch response into the previous cache entry.
+fn apply(
+    url: &str,
+    previous: Option<CacheEntry>,
+    response: Response,
+    now: DateTime<Utc>,
+    max_items: usize,
+) -> (CacheEntry, Outcome) {
+    let mut entry = previous.unwrap_or_else(|| CacheEntry {
+        format: CACHE_FORMAT,
+        url: url.to_owned(),
+        fetch: FetchRecord {
+            status: FetchStatus::Failed,
+            http_status: None,
+            error: None,
+            fetched_at: now,
+            last_success_at: None,
+            etag: None,
+            last_modified: None,
+            final_url: None,
+        },
+        feed: None,
+    });
+    entry.fetch.fetched_at = now;
+    let outcome = match response {
+        Response::NotModified if entry.feed.is_some() => {
+            entry.fetch.status = FetchStatus::NotModified;
+            entry.fetch.http_status = Some(304);
+            entry.fetch.error = None;
+            entry.fetch.last_success_at = Some(now);
+            Outcome::NotModified
+        }
+        Response::NotModified => fail(
+            &mut entry,
+            "HTTP 304 without a cached copy".into(),
+            Some(304),
+        ),
+        Response::Failed { error, status } => fail(&mut entry, error, status),
+        Response::Body {
+            bytes,
+            final_url,
+            status,
+            validators,
+        } => match parse_feed(&bytes, &final_url, now, max_items) {
+            Ok(feed) => {
+                entry.fetch = FetchRecord {
+                    status: FetchStatus::Ok,
+                    http_status: Some(status),
+                    error: None,
+                    fetched_at: now,
+                    last_success_at: Some(now),
+                    etag: validators.etag,
+                    last_modified: validators.last_modified,
+                    final_url: Some(final_url),
+                };
+                entry.feed = Some(feed);
+                Outcome::Updated
+            }
+            Err(e) => fail(&mut entry, e.0, Some(status)),
+        },
+    };
+    (entry, outcome)
+}
+
+fn fail(entry: &mut CacheEntry, error: String, status: Option<u16>) -> Outcome {
+    entry.fetch.status = FetchStatus::Failed;
+    entry.fetch.http_status = status;
+    entry.fetch.error = Some(error.clone());
+    Outcome::Failed(error)
+}

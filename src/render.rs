@@ -1,0 +1,842 @@
+//! Rendering the index into pages: HTML through the theme's tera templates, Atom, OPML and the
+//! sitemap directly. Pages render in parallel; templates are compiled once.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::{Site, SiteConfig};
+use crate::index::{FeedInfo, PostRef, SiteIndex};
+use crate::markdown;
+use crate::opml::{BlogrollEntry, write_blogroll};
+use crate::theme::Theme;
+use crate::xml::escape;
+
+/// A file of the built site: its path relative to the output root and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output directory, with `/` separators.
+    pub path: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// How many posts the Atom feeds carry.
+const ATOM_ENTRIES: usize = 50;
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: String,
+    generator: String,
+}
+
+#[derive(Serialize, Clone)]
+struct Link {
+    title: String,
+    path: String,
+}
+
+#[derive(Serialize, Clone)]
+struct ReaderView {
+    name: String,
+    path: String,
+    initials: String,
+    avatar: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PostView<'a> {
+    title: &'a str,
+    link: Option<&'a str>,
+    feed: Link,
+    author: Option<&'a str>,
+    date_iso: Option<String>,
+    date_text: Option<String>,
+    excerpt: &'a str,
+    readers: &'a [ReaderView],
+}
+
+#[derive(Serialize, Clone)]
+struct TagRef {
+    name: String,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct FeedSummary<'a> {
+    title: &'a str,
+    path: String,
+    site_link: Option<&'a str>,
+    xml_url: &'a str,
+    description: Option<&'a str>,
+    tags: Vec<TagRef>,
+    readers: &'a [ReaderView],
+    readers_count: usize,
+    item_count: usize,
+    last_post_text: Option<String>,
+    failing: bool,
+}
+
+#[derive(Serialize)]
+struct StatusView {
+    state: &'static str,
+    error: Option<String>,
+    http_status: Option<u16>,
+    fetched_at_text: Option<String>,
+    last_success_text: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    number: usize,
+    total: usize,
+    first: String,
+    prev: Option<String>,
+    next: Option<String>,
+    last: String,
+}
+
+/// Formats a date for people: `5 Nov 2026`.
+fn date_text(d: DateTime<Utc>) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+fn date_iso(d: DateTime<Utc>) -> String {
+    d.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The relative prefix from a page at `page_path` to the site root.
+fn root_for(page_path: &str) -> String {
+    let depth = page_path.matches('/').count();
+    if depth == 0 {
+        "./".to_owned()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+fn initials(name: &str) -> String {
+    let mut words = name.split_whitespace().filter_map(|w| w.chars().next());
+    let first = words.next();
+    let last = words.last();
+    first
+        .into_iter()
+        .chain(last)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Everything a page needs besides its own variables, prepared once.
+struct Renderer<'a> {
+    tera: Tera,
+    index: &'a SiteIndex,
+    config: &'a SiteConfig,
+    base_url: String,
+    extra_pages: Vec<Link>,
+    readers_of_person: Vec<ReaderView>,
+    readers_of_feed: Vec<Vec<ReaderView>>,
+    tag_paths: BTreeMap<String, String>,
+}
+
+/// A page to render: the template, where it goes, and its own variables.
+struct PageJob {
+    template: &'static str,
+    path: String,
+    title: String,
+    description: String,
+    section: &'static str,
+    atom_path: String,
+    opml_path: String,
+    context: Context,
+}
+
+/// Renders the whole site. `base_url` overrides the configured one (for previews).
+pub fn render_site(
+    site: &Site,
+    index: &SiteIndex,
+    theme: &Theme,
+    base_url: &str,
+) -> Result<Vec<OutputFile>, String> {
+    let tera = theme.tera(&site.root)?;
+    let config = &site.config;
+    let base_url = if base_url.ends_with('/') {
+        base_url.to_owned()
+    } else {
+        format!("{base_url}/")
+    };
+    let pages: Vec<(String, String, String)> = site
+        .pages
+        .iter()
+        .map(|(slug, path)| {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+            let (title, html) = markdown::page(&text, slug);
+            Ok((slug.clone(), title, html))
+        })
+        .collect::<Result<_, String>>()?;
+    let readers_of_person: Vec<ReaderView> = index
+        .people
+        .iter()
+        .map(|p| ReaderView {
+            name: p.name.clone(),
+            path: format!("people/{}/", p.slug),
+            initials: initials(&p.name),
+            avatar: p.avatar.clone(),
+        })
+        .collect();
+    let readers_of_feed = index
+        .feeds
+        .iter()
+        .map(|f| {
+            f.readers
+                .iter()
+                .map(|&r| readers_of_person[r].clone())
+                .collect()
+        })
+        .collect();
+    let tag_paths = index
+        .tags
+        .iter()
+        .map(|t| (t.name.clone(), format!("tags/{}/", t.slug)))
+        .collect();
+    let renderer = Renderer {
+        tera,
+        index,
+        config,
+        base_url,
+        extra_pages: pages
+            .iter()
+            .map(|(slug, title, _)| Link {
+                title: title.clone(),
+                path: format!("{slug}/"),
+            })
+            .collect(),
+        readers_of_person,
+        readers_of_feed,
+        tag_paths,
+    };
+    let mut jobs = renderer.page_jobs(&pages);
+    let mut files: Vec<OutputFile> = jobs
+        .par_drain(..)
+        .map(|job| renderer.render(job))
+        .collect::<Result<_, String>>()?;
+    files.push(renderer.render_404()?);
+    files.extend(renderer.xml_files());
+    files.push(renderer.sitemap(&files));
+    for (path, bytes) in theme.static_files(&site.root)? {
+        files.retain(|f| f.path != path);
+        files.push(OutputFile { path, bytes });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+impl Renderer<'_> {
+    fn post(&self, post: PostRef) -> PostView<'_> {
+        let feed = &self.index.feeds[post.feed];
+        let item = &feed.items[post.item];
+        PostView {
+            title: &item.title,
+            link: item.link.as_deref(),
+            feed: Link {
+                title: feed.title.clone(),
+                path: format!("feeds/{}/", feed.slug),
+            },
+            author: item.author.as_deref(),
+            date_iso: item.date().map(date_iso),
+            date_text: item.date().map(date_text),
+            excerpt: &item.excerpt,
+            readers: &self.readers_of_feed[post.feed],
+        }
+    }
+
+    fn posts(&self, posts: &[PostRef]) -> Vec<PostView<'_>> {
+        posts.iter().map(|&p| self.post(p)).collect()
+    }
+
+    fn tag_refs(&self, tags: &[String]) -> Vec<TagRef> {
+        tags.iter()
+            .filter_map(|t| {
+                Some(TagRef {
+                    name: t.clone(),
+                    path: self.tag_paths.get(t)?.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn feed_summary(&self, f: usize) -> FeedSummary<'_> {
+        let feed: &FeedInfo = &self.index.feeds[f];
+        FeedSummary {
+            title: &feed.title,
+            path: format!("feeds/{}/", feed.slug),
+            site_link: feed.site_link.as_deref(),
+            xml_url: &feed.xml_url,
+            description: feed.description.as_deref(),
+            tags: self.tag_refs(&feed.tags),
+            readers: &self.readers_of_feed[f],
+            readers_count: feed.readers.len(),
+            item_count: feed.items.len(),
+            last_post_text: feed.items.first().and_then(|i| i.date()).map(date_text),
+            failing: feed.failing(),
+        }
+    }
+
+    fn pagination(&self, prefix: &str, number: usize, total: usize) -> Pagination {
+        let path = |n: usize| {
+            if n == 1 {
+                prefix.to_owned()
+            } else {
+                format!("{prefix}page/{n}/")
+            }
+        };
+        Pagination {
+            number,
+            total,
+            first: path(1),
+            prev: (number > 1).then(|| path(number - 1)),
+            next: (number < total).then(|| path(number + 1)),
+            last: path(total),
+        }
+    }
+
+    fn page_jobs(&self, pages: &[(String, String, String)]) -> Vec<PageJob> {
+        let index = self.index;
+        let per_page = self.config.build.posts_per_page;
+        let site_description = if self.config.description.is_empty() {
+            format!("What the people of {} read", self.config.title)
+        } else {
+            self.config.description.clone()
+        };
+        let mut jobs = Vec::new();
+        let job = |template, path: String, title: String, description: String, section| PageJob {
+            template,
+            path,
+            title,
+            description,
+            section,
+            atom_path: "atom.xml".to_owned(),
+            opml_path: "feeds.opml".to_owned(),
+            context: Context::new(),
+        };
+
+        // The river, paginated.
+        let chunks: Vec<&[PostRef]> = if index.river.is_empty() {
+            vec![&[]]
+        } else {
+            index.river.chunks(per_page).collect()
+        };
+        for (i, chunk) in chunks.iter().enumerate() {
+            let number = i + 1;
+            let mut j = job(
+                "river.html",
+                if number == 1 {
+                    String::new()
+                } else {
+                    format!("page/{number}/")
+                },
+                if number == 1 {
+                    String::new()
+                } else {
+                    format!("Page {number}")
+                },
+                site_description.clone(),
+                "river",
+            );
+            j.context.insert("posts", &self.posts(chunk));
+            j.context
+                .insert("pagination", &self.pagination("", number, chunks.len()));
+            jobs.push(j);
+        }
+
+        // People.
+        #[derive(Serialize)]
+        struct PersonSummary<'a> {
+            slug: &'a str,
+            name: &'a str,
+            path: String,
+            bio_html: String,
+            feed_count: usize,
+            avatar: Option<&'a str>,
+            initials: String,
+        }
+        let bios: Vec<String> = index
+            .people
+            .iter()
+            .map(|p| markdown::to_html(&p.bio))
+            .collect();
+        let people: Vec<PersonSummary> = index
+            .people
+            .iter()
+            .zip(&bios)
+            .map(|(p, bio)| PersonSummary {
+                slug: &p.slug,
+                name: &p.name,
+                path: format!("people/{}/", p.slug),
+                bio_html: bio.clone(),
+                feed_count: p.feeds.len(),
+                avatar: p.avatar.as_deref(),
+                initials: initials(&p.name),
+            })
+            .collect();
+        let mut j = job(
+            "people.html",
+            "people/".into(),
+            "People".into(),
+            format!(
+                "The {} people of {} and what they read",
+                people.len(),
+                self.config.title
+            ),
+            "people",
+        );
+        j.context.insert("people", &people);
+        jobs.push(j);
+
+        #[derive(Serialize)]
+        struct SubView<'a> {
+            title: &'a str,
+            path: String,
+            site_link: Option<&'a str>,
+            xml_url: &'a str,
+            tags: Vec<TagRef>,
+            note_html: Option<String>,
+            failing: bool,
+            readers_count: usize,
+        }
+        #[derive(Serialize)]
+        struct PersonView<'a> {
+            slug: &'a str,
+            name: &'a str,
+            path: String,
+            bio_html: &'a str,
+            homepage: Option<&'a str>,
+            avatar: Option<&'a str>,
+            initials: String,
+            feeds: Vec<SubView<'a>>,
+            atom_path: String,
+            opml_path: String,
+        }
+        for (p, person) in index.people.iter().enumerate() {
+            let feed_ids = &index.subscriptions[p];
+            let feeds = person
+                .feeds
+                .iter()
+                .zip(feed_ids)
+                .map(|(sub, &f)| {
+                    let feed = &index.feeds[f];
+                    SubView {
+                        title: sub.title.as_deref().unwrap_or(&feed.title),
+                        path: format!("feeds/{}/", feed.slug),
+                        site_link: feed.site_link.as_deref(),
+                        xml_url: &sub.url,
+                        tags: self.tag_refs(&sub.tags),
+                        note_html: sub.note.as_deref().map(markdown::to_html),
+                        failing: feed.failing(),
+                        readers_count: feed.readers.len(),
+                    }
+                })
+                .collect();
+            let path = format!("people/{}/", person.slug);
+            let view = PersonView {
+                slug: &person.slug,
+                name: &person.name,
+                path: path.clone(),
+                bio_html: &bios[p],
+                homepage: person.homepage.as_deref(),
+                avatar: person.avatar.as_deref(),
+                initials: initials(&person.name),
+                feeds,
+                atom_path: format!("{path}atom.xml"),
+                opml_path: format!("{path}feeds.opml"),
+            };
+            let river = index.river_of(feed_ids);
+            let mut j = job(
+                "person.html",
+                path.clone(),
+                person.name.clone(),
+                format!("What {} reads: {} feeds", person.name, person.feeds.len()),
+                "people",
+            );
+            j.atom_path = view.atom_path.clone();
+            j.opml_path = view.opml_path.clone();
+            j.context.insert("person", &view);
+            j.context
+                .insert("posts", &self.posts(&river[..river.len().min(per_page)]));
+            jobs.push(j);
+        }
+
+        // Feeds.
+        let summaries: Vec<FeedSummary> = (0..index.feeds.len())
+            .map(|f| self.feed_summary(f))
+            .collect();
+        let mut j = job(
+            "feeds.html",
+            "feeds/".into(),
+            "Feeds".into(),
+            format!("All {} feeds read here, most read first", summaries.len()),
+            "feeds",
+        );
+        j.context.insert("feeds", &summaries);
+        jobs.push(j);
+        for (f, feed) in index.feeds.iter().enumerate() {
+            #[derive(Serialize)]
+            struct FeedView<'a> {
+                #[serde(flatten)]
+                summary: FeedSummary<'a>,
+                status: StatusView,
+            }
+            let fetch = feed.fetch.as_ref();
+            let status = StatusView {
+                state: match &feed.outcome {
+                    crate::refresh::Outcome::Failed(_) => "failed",
+                    crate::refresh::Outcome::NotModified => "not_modified",
+                    _ => "ok",
+                },
+                error: match &feed.outcome {
+                    crate::refresh::Outcome::Failed(e) => Some(e.clone()),
+                    _ => None,
+                },
+                http_status: fetch.and_then(|r| r.http_status),
+                fetched_at_text: fetch.map(|r| date_text(r.fetched_at)),
+                last_success_text: fetch.and_then(|r| r.last_success_at).map(date_text),
+            };
+            let mut j = job(
+                "feed.html",
+                format!("feeds/{}/", feed.slug),
+                feed.title.clone(),
+                feed.description.clone().unwrap_or_else(|| {
+                    format!("{}, read by {} here", feed.title, feed.readers.len())
+                }),
+                "feeds",
+            );
+            j.context.insert(
+                "feed",
+                &FeedView {
+                    summary: self.feed_summary(f),
+                    status,
+                },
+            );
+            let posts: Vec<PostRef> = (0..feed.items.len())
+                .map(|i| PostRef { feed: f, item: i })
+                .collect();
+            j.context.insert("posts", &self.posts(&posts));
+            jobs.push(j);
+        }
+
+        // Tags.
+        #[derive(Serialize)]
+        struct TagSummary<'a> {
+            name: &'a str,
+            path: String,
+            feed_count: usize,
+        }
+        let tags: Vec<TagSummary> = index
+            .tags
+            .iter()
+            .map(|t| TagSummary {
+                name: &t.name,
+                path: format!("tags/{}/", t.slug),
+                feed_count: t.feeds.len(),
+            })
+            .collect();
+        let mut j = job(
+            "tags.html",
+            "tags/".into(),
+            "Tags".into(),
+            format!("{} tags given to the feeds read here", tags.len()),
+            "tags",
+        );
+        j.context.insert("tags", &tags);
+        jobs.push(j);
+        for tag in &index.tags {
+            let path = format!("tags/{}/", tag.slug);
+            let mut j = job(
+                "tag.html",
+                path.clone(),
+                format!("Tagged {}", tag.name),
+                format!("Feeds and posts tagged {}", tag.name),
+                "tags",
+            );
+            j.context.insert(
+                "tag",
+                &TagRef {
+                    name: tag.name.clone(),
+                    path,
+                },
+            );
+            let feeds: Vec<FeedSummary> = tag.feeds.iter().map(|&f| self.feed_summary(f)).collect();
+            j.context.insert("feeds", &feeds);
+            let river = index.river_of(&tag.feeds);
+            j.context
+                .insert("posts", &self.posts(&river[..river.len().min(per_page)]));
+            jobs.push(j);
+        }
+
+        // Extra pages.
+        for (slug, title, html) in pages {
+            let mut j = job(
+                "page.html",
+                format!("{slug}/"),
+                title.clone(),
+                title.clone(),
+                "page",
+            );
+            j.context.insert("content_html", html);
+            jobs.push(j);
+        }
+        jobs
+    }
+
+    fn base_context(&self, root: &str, job: &PageJob) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &self.config.title,
+                description: &self.config.description,
+                language: &self.config.language,
+                base_url: self.base_url.clone(),
+                generator: format!("toluu {}", env!("CARGO_PKG_VERSION")),
+            },
+        );
+        ctx.insert("root", root);
+        ctx.insert("page_path", &job.path);
+        ctx.insert("page_title", &job.title);
+        ctx.insert("page_description", &job.description);
+        ctx.insert("section", job.section);
+        ctx.insert("extra_pages", &self.extra_pages);
+        ctx.insert("atom_path", &job.atom_path);
+        ctx.insert("opml_path", &job.opml_path);
+        ctx
+    }
+
+    fn render(&self, job: PageJob) -> Result<OutputFile, String> {
+        let mut ctx = self.base_context(&root_for(&job.path), &job);
+        let template = job.template;
+        let path = format!("{}index.html", job.path);
+        ctx.extend(job.context);
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| template_error(template, &path, &e))?;
+        Ok(OutputFile {
+            path,
+            bytes: html.into_bytes(),
+        })
+    }
+
+    fn render_404(&self) -> Result<OutputFile, String> {
+        let job = PageJob {
+            template: "404.html",
+            path: "404.html".into(),
+            title: "Page not found".into(),
+            description: "This page does not exist.".into(),
+            section: "404",
+            atom_path: "atom.xml".into(),
+            opml_path: "feeds.opml".into(),
+            context: Context::new(),
+        };
+        let root = url::Url::parse(&self.base_url)
+            .map(|u| u.path().to_owned())
+            .unwrap_or_else(|_| "/".into());
+        let mut ctx = self.base_context(&root, &job);
+        ctx.insert("page_path", "404.html");
+        let html = self
+            .tera
+            .render("404.html", &ctx)
+            .map_err(|e| template_error("404.html", "404.html", &e))?;
+        Ok(OutputFile {
+            path: "404.html".into(),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    fn xml_files(&self) -> Vec<OutputFile> {
+        let index = self.index;
+        let mut files = Vec::new();
+        let all: Vec<usize> = (0..index.feeds.len()).collect();
+        files.push(OutputFile {
+            path: "atom.xml".into(),
+            bytes: self.atom(&self.config.title, "", &index.river).into_bytes(),
+        });
+        files.push(OutputFile {
+            path: "feeds.opml".into(),
+            bytes: self.blogroll(&self.config.title, None, &all).into_bytes(),
+        });
+        for (p, person) in index.people.iter().enumerate() {
+            let feeds = &index.subscriptions[p];
+            let path = format!("people/{}/", person.slug);
+            let title = format!("{} · {}", person.name, self.config.title);
+            files.push(OutputFile {
+                path: format!("{path}atom.xml"),
+                bytes: self
+                    .atom(&title, &path, &index.river_of(feeds))
+                    .into_bytes(),
+            });
+            files.push(OutputFile {
+                path: format!("{path}feeds.opml"),
+                bytes: self
+                    .blogroll(
+                        &format!("What {} reads", person.name),
+                        Some(&person.name),
+                        feeds,
+                    )
+                    .into_bytes(),
+            });
+        }
+        files
+    }
+
+    fn blogroll(&self, title: &str, owner: Option<&str>, feeds: &[usize]) -> String {
+        let entries: Vec<BlogrollEntry> = feeds
+            .iter()
+            .map(|&f| {
+                let feed = &self.index.feeds[f];
+                BlogrollEntry {
+                    title: &feed.title,
+                    xml_url: &feed.xml_url,
+                    html_url: feed.site_link.as_deref(),
+                    tags: &feed.tags,
+                }
+            })
+            .collect();
+        write_blogroll(title, owner, &entries)
+    }
+
+    /// An Atom 1.0 document of the newest posts of `posts`, for the page at `page_path`.
+    fn atom(&self, title: &str, page_path: &str, posts: &[PostRef]) -> String {
+        use std::fmt::Write as _;
+        let index = self.index;
+        let base = &self.base_url;
+        let updated = posts
+            .iter()
+            .find_map(|&p| index.item(p).date())
+            .or_else(|| index.updated())
+            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+        );
+        let _ = write!(out, " xml:lang=\"{}\">\n", escape(&self.config.language));
+        let _ = writeln!(out, "  <title>{}</title>", escape(title));
+        if !self.config.description.is_empty() {
+            let _ = writeln!(
+                out,
+                "  <subtitle>{}</subtitle>",
+                escape(&self.config.description)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  <id>{}</id>",
+            escape(&format!("{base}{page_path}atom.xml"))
+        );
+        let _ = writeln!(
+            out,
+            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+            escape(&format!("{base}{page_path}atom.xml"))
+        );
+        let _ = writeln!(
+            out,
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape(&format!("{base}{page_path}"))
+        );
+        let _ = writeln!(out, "  <updated>{}</updated>", date_iso(updated));
+        let _ = writeln!(
+            out,
+            "  <generator version=\"{}\">toluu</generator>",
+            env!("CARGO_PKG_VERSION")
+        );
+        for &post in posts.iter().take(ATOM_ENTRIES) {
+            let feed = &index.feeds[post.feed];
+            let item = index.item(post);
+            let id = match &item.link {
+                Some(link) if item.id.is_empty() => link.clone(),
+                _ => format!(
+                    "{base}feeds/{}/#{}",
+                    feed.slug,
+                    crate::index::slugify(&item.id)
+                ),
+            };
+            let date = item.date().unwrap_or(updated);
+            out.push_str("  <entry>\n");
+            let title = if item.title.is_empty() {
+                "(untitled)"
+            } else {
+                &item.title
+            };
+            let _ = writeln!(out, "    <title>{}</title>", escape(title));
+            let _ = writeln!(out, "    <id>{}</id>", escape(&id));
+            if let Some(link) = &item.link {
+                let _ = writeln!(
+                    out,
+                    "    <link rel=\"alternate\" href=\"{}\"/>",
+                    escape(link)
+                );
+            }
+            let _ = writeln!(
+                out,
+                "    <updated>{}</updated>",
+                date_iso(item.updated.unwrap_or(date))
+            );
+            if let Some(p) = item.published {
+                let _ = writeln!(out, "    <published>{}</published>", date_iso(p));
+            }
+            let author = item.author.as_deref().unwrap_or(&feed.title);
+            let _ = writeln!(out, "    <author><name>{}</name></author>", escape(author));
+            let _ = writeln!(
+                out,
+                "    <source><title>{}</title></source>",
+                escape(&feed.title)
+            );
+            if !item.excerpt.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    <summary type=\"text\">{}</summary>",
+                    escape(&item.excerpt)
+                );
+            }
+            if let Some(html) = &item.content_html {
+                let _ = writeln!(out, "    <content type=\"html\">{}</content>", escape(html));
+            }
+            out.push_str("  </entry>\n");
+        }
+        out.push_str("</feed>\n");
+        out
+    }
+
+    fn sitemap(&self, files: &[OutputFile]) -> OutputFile {
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for f in files {
+            if let Some(dir) = f.path.strip_suffix("index.html") {
+                out.push_str(&format!(
+                    "  <url><loc>{}</loc></url>\n",
+                    escape(&format!("{}{dir}", self.base_url))
+                ));
+            }
+        }
+        out.push_str("</urlset>\n");
+        OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: out.into_bytes(),
+        }
+    }
+}
+
+fn template_error(template: &str, path: &str, err: &tera::Error) -> String {
+    let mut msg = format!("template {template} failed while rendering {path}: {err}");
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        msg.push_str(&format!("\n  caused by: {inner}"));
+        source = inner.source();
+    }
+    msg
+}

@@ -1,0 +1,83 @@
+//! URL helpers: feed URL normalization and the check every feed-supplied URL passes before it
+//! becomes a link.
+
+use url::Url;
+
+/// Normalizes a feed URL so that two spellings of the same URL compare equal: scheme and host
+/// lowercased, default port and fragment dropped, path percent-encoding made canonical.
+/// Only `http` and `https` URLs are accepted.
+pub fn normalize(raw: &str) -> Result<String, String> {
+    let mut url = Url::parse(raw.trim()).map_err(|e| format!("not a valid URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "unsupported scheme '{}', expected http or https",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("URL has no host".to_owned());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("URL carries credentials; keep secrets out of public lists".to_owned());
+    }
+    url.set_fragment(None);
+    Ok(url.into())
+}
+
+/// Resolves `raw` against `base` and returns it only when the result is an `http(s)` URL.
+/// This is the one gate every URL from a feed passes before it becomes a link or an image
+/// source: `javascript:`, `data:`, `file:` and anything unparsable are refused.
+pub fn safe_link(raw: &str, base: Option<&Url>) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let url = match base {
+        Some(base) => base.join(raw).ok()?,
+        None => Url::parse(raw).ok()?,
+    };
+    if matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()) {
+        Some(url.into())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_merges_spellings() {
+        assert_eq!(
+            normalize("HTTPS://Example.COM:443/feed.xml#top").unwrap(),
+            "https://example.com/feed.xml"
+        );
+        assert_eq!(
+            normalize("http://example.com").unwrap(),
+            "http://example.com/"
+        );
+        assert!(normalize("ftp://example.com/x").is_err());
+        assert!(normalize("javascript:alert(1)").is_err());
+        assert!(normalize("not a url").is_err());
+    }
+
+    #[test]
+    fn safe_link_refuses_dangerous_schemes() {
+        let base = Url::parse("https://blog.example.com/posts/a.html").unwrap();
+        assert_eq!(
+            safe_link("../about.html", Some(&base)).as_deref(),
+            Some("https://blog.example.com/about.html")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "data:text/html,x",
+            "file:///etc/passwd",
+            "vbscript:x",
+        ] {
+            assert_eq!(safe_link(bad, Some(&base)), None, "{bad}");
+        }
+        assert_eq!(safe_link("/x", None), None);
+    }
+}
