@@ -92,12 +92,9 @@ pub fn parse_person(text: &str, rel: &Path, slug: String) -> Result<Person, Vec<
         feeds.push(Subscription {
             url: raw.trim().to_owned(),
             key,
-            title: outline
-                .attribute("title")
-                .or(outline.attribute("text"))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned),
+            // The outline's text is the reader's name for the feed, not an override:
+            // the feed's own title wins.
+            title: None,
             tags: normalize_tags(tags),
             note: outline
                 .attribute("description")

@@ -139,7 +139,6 @@ struct Renderer<'a> {
     config: &'a SiteConfig,
     base_url: String,
     extra_pages: Vec<Link>,
-    readers_of_person: Vec<ReaderView>,
     readers_of_feed: Vec<Vec<ReaderView>>,
     tag_paths: BTreeMap<String, String>,
 }
@@ -217,7 +216,6 @@ pub fn render_site(
                 path: format!("{slug}/"),
             })
             .collect(),
-        readers_of_person,
         readers_of_feed,
         tag_paths,
     };

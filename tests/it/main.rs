@@ -1,0 +1,122 @@
+//! toluu's integration tests: one binary, modules by subject. Every feed is served by a
+//! loopback server the test starts itself; nothing touches the internet.
+
+mod build;
+mod conformance;
+mod errors;
+mod example;
+mod parsing;
+mod server;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A site in a temp dir, written file by file.
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A site with `toluu.toml` holding `config` (plus a title when it has none).
+    pub fn new(config: &str) -> TestSite {
+        let site = TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        let config = if config.contains("title") {
+            config.to_owned()
+        } else {
+            format!("title = \"Test site\"\n{config}")
+        };
+        site.write("toluu.toml", &config);
+        site
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    /// A file of the built site, as text.
+    pub fn output(&self, rel: &str) -> String {
+        let path = self.path().join("public").join(rel);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Builds through the library.
+    pub fn build(&self) -> Result<toluu::report::BuildReport, toluu::Error> {
+        toluu::build(self.path(), &toluu::BuildOptions::default())
+    }
+
+    /// Builds offline through the library.
+    pub fn build_offline(&self) -> Result<toluu::report::BuildReport, toluu::Error> {
+        let options = toluu::BuildOptions {
+            offline: true,
+            ..Default::default()
+        };
+        toluu::build(self.path(), &options)
+    }
+
+    /// Runs the real binary with `args` then the site dir; returns (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_toluu"))
+            .args(args)
+            .arg(self.path())
+            .output()
+            .expect("run toluu");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+/// The fixture feeds directory.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/feeds")
+        .join(name);
+    fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file under `dir`, as (relative path, bytes), sorted.
+pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A small RSS 2.0 feed with the given items (title, link, RFC 2822 date).
+pub fn rss(title: &str, items: &[(&str, &str, &str)]) -> String {
+    let mut out = format!(
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>{title}</title>\
+         <link>https://site.example/</link><description>About {title}</description>\n"
+    );
+    for (t, link, date) in items {
+        out.push_str(&format!(
+            "<item><title>{t}</title><link>{link}</link><guid>{link}</guid><pubDate>{date}</pubDate>\
+             <description>Text of {t}.</description></item>\n"
+        ));
+    }
+    out.push_str("</channel></rss>\n");
+    out
+}

@@ -1,0 +1,229 @@
+//! A loopback HTTP server the tests start and stop themselves: serves canned responses,
+//! counts requests and records the conditional headers it saw.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// What the server answers for one path.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    pub etag: Option<String>,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// Never answer (until the server stops).
+    pub hang: bool,
+}
+
+impl Route {
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Route {
+        Route {
+            status: 200,
+            content_type: content_type.to_owned(),
+            body: body.into(),
+            etag: None,
+            headers: Vec::new(),
+            hang: false,
+        }
+    }
+    pub fn xml(body: impl Into<Vec<u8>>) -> Route {
+        Route::ok("application/xml", body)
+    }
+    pub fn status(status: u16) -> Route {
+        Route {
+            status,
+            ..Route::ok("text/plain", format!("status {status}"))
+        }
+    }
+    pub fn hang() -> Route {
+        Route {
+            hang: true,
+            ..Route::status(200)
+        }
+    }
+    pub fn with_etag(mut self, etag: &str) -> Route {
+        self.etag = Some(etag.to_owned());
+        self
+    }
+    pub fn with_header(mut self, name: &str, value: &str) -> Route {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+}
+
+/// One request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub path: String,
+    pub if_none_match: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// The running server; stops when dropped.
+pub struct TestServer {
+    pub base: String,
+    routes: Arc<Mutex<HashMap<String, Route>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl TestServer {
+    /// Starts a server on a free loopback port. Each connection gets its own thread and is
+    /// closed after one response, so no client can starve another.
+    pub fn start() -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
+        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        {
+            let (routes, seen, stop) = (routes.clone(), seen.clone(), stop.clone());
+            thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((stream, _)) => {
+                            let (routes, seen, stop) = (routes.clone(), seen.clone(), stop.clone());
+                            thread::spawn(move || handle(stream, &routes, &seen, &stop));
+                        }
+                        Err(_) => thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            });
+        }
+        TestServer {
+            base: format!("http://127.0.0.1:{port}"),
+            routes,
+            seen,
+            stop,
+        }
+    }
+
+    /// Sets (or replaces) what `path` answers.
+    pub fn route(&self, path: &str, route: Route) {
+        self.routes.lock().unwrap().insert(path.to_owned(), route);
+    }
+
+    /// The full URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Every request seen so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// Forgets the requests seen so far.
+    pub fn reset(&self) {
+        self.seen.lock().unwrap().clear();
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+fn handle(
+    mut stream: TcpStream,
+    routes: &Mutex<HashMap<String, Route>>,
+    seen: &Mutex<Vec<Seen>>,
+    stop: &AtomicBool,
+) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let Ok(reader_stream) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(reader_stream);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .to_owned();
+    let mut headers: Vec<(String, String)> = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+        }
+    }
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let if_none_match = header("if-none-match");
+    seen.lock().unwrap().push(Seen {
+        path: path.clone(),
+        if_none_match: if_none_match.clone(),
+        user_agent: header("user-agent"),
+    });
+    let route = routes.lock().unwrap().get(&path).cloned();
+    let Some(route) = route else {
+        let _ = write_response(&mut stream, 404, "text/plain", &[], b"not found");
+        return;
+    };
+    if route.hang {
+        let until = Instant::now() + Duration::from_secs(30);
+        while !stop.load(Ordering::SeqCst) && Instant::now() < until {
+            thread::sleep(Duration::from_millis(20));
+        }
+        return;
+    }
+    let mut extra = route.headers.clone();
+    if let Some(etag) = &route.etag {
+        extra.push(("ETag".to_owned(), etag.clone()));
+        if if_none_match.as_ref() == Some(etag) {
+            let _ = write_response(&mut stream, 304, &route.content_type, &extra, b"");
+            return;
+        }
+    }
+    let _ = write_response(
+        &mut stream,
+        route.status,
+        &route.content_type,
+        &extra,
+        &route.body,
+    );
+}
+
+fn write_response(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> std::io::Result<()> {
+    let mut head =
+        format!("HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nConnection: close\r\n");
+    if status != 304 {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    if status != 304 {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
