@@ -148,10 +148,7 @@ impl Default for FetchConfig {
             connect_timeout_secs: 10,
             max_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
-            user_agent: format!(
-                "toluu/{} (+https://github.com/toluu/toluu)",
-                env!("CARGO_PKG_VERSION")
-            ),
+            user_agent: format!("toluu/{}", env!("CARGO_PKG_VERSION")),
             offline: false,
         }
     }

@@ -4,9 +4,9 @@
 //! load the lists → refresh (fetch + parse + cache) every distinct feed → index → render →
 //! write. Each stage lives in its own module and hands plain data to the next.
 
+pub mod autodiscover;
 pub mod cache;
 pub mod config;
-pub mod discover;
 pub mod fetch;
 pub mod index;
 pub mod markdown;

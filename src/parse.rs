@@ -87,7 +87,7 @@ fn looks_like_html(head: &str) -> bool {
 }
 
 fn not_a_feed_html(bytes: &[u8], url: &str) -> ParseError {
-    let links = crate::discover::feed_links(&String::from_utf8_lossy(bytes), url);
+    let links = crate::autodiscover::feed_links(&String::from_utf8_lossy(bytes), url);
     if links.is_empty() {
         ParseError("not a feed: an HTML page that links to no feed".to_owned())
     } else {
@@ -122,7 +122,7 @@ fn add_missing_rss_version(text: &str) -> Option<String> {
         Some(v) => {
             let quote = tag[v + 8..].chars().next()?;
             let close = v + 9 + tag[v + 9..].find(quote)?;
-            format!("{}{}", &tag[..v], &tag[close + 1..])
+            format!("{}{}", tag[..v].trim_end(), &tag[close + 1..])
         }
         None => tag.to_owned(),
     };

@@ -124,7 +124,7 @@ fn root_for(page_path: &str) -> String {
 fn initials(name: &str) -> String {
     let mut words = name.split_whitespace().filter_map(|w| w.chars().next());
     let first = words.next();
-    let last = words.last();
+    let last = words.next_back();
     first
         .into_iter()
         .chain(last)
@@ -721,7 +721,7 @@ impl Renderer<'_> {
         let mut out = String::from(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
         );
-        let _ = write!(out, " xml:lang=\"{}\">\n", escape(&self.config.language));
+        let _ = writeln!(out, " xml:lang=\"{}\">", escape(&self.config.language));
         let _ = writeln!(out, "  <title>{}</title>", escape(title));
         if !self.config.description.is_empty() {
             let _ = writeln!(

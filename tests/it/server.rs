@@ -52,10 +52,6 @@ impl Route {
         self.etag = Some(etag.to_owned());
         self
     }
-    pub fn with_header(mut self, name: &str, value: &str) -> Route {
-        self.headers.push((name.to_owned(), value.to_owned()));
-        self
-    }
 }
 
 /// One request as the server saw it.
