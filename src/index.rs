@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cache::FetchRecord;
 use crate::config::{Person, Site};
+use crate::health::{self, Health};
 use crate::model::Item;
 use crate::refresh::{FeedState, Outcome};
 
@@ -31,18 +32,21 @@ pub struct FeedInfo {
     pub readers: Vec<usize>,
     /// Tags given by its readers, most used first.
     pub tags: Vec<String>,
-    /// Its latest items (at most `items_per_feed`), newest first.
+    /// Its items, newest first: the feed's current ones and those kept from earlier builds
+    /// (its page shows the first `items_per_feed`).
     pub items: Vec<Item>,
     /// The last fetch record, if the feed was ever tried.
     pub fetch: Option<FetchRecord>,
     /// What happened this build.
     pub outcome: Outcome,
+    /// Its health, judged with the grace period (see [`crate::health`]).
+    pub health: Health,
 }
 
 impl FeedInfo {
-    /// Whether the feed's last fetch failed (its page shows why).
+    /// Whether the site shows the feed as failing: failing past the grace period, or dead.
     pub fn failing(&self) -> bool {
-        matches!(self.outcome, Outcome::Failed(_))
+        self.health.alarming()
     }
 }
 
@@ -75,8 +79,11 @@ pub struct SiteIndex {
     pub subscriptions: Vec<Vec<usize>>,
     /// Every distinct feed, ranked: most readers first, then title, then URL.
     pub feeds: Vec<FeedInfo>,
-    /// Every post of every feed, newest first; undated posts last.
+    /// Every post of every feed, newest first; undated posts last; a post that several feeds
+    /// carry (the same link) appears once.
     pub river: Vec<PostRef>,
+    /// Like `river`, before removing the posts several feeds carry.
+    pub all_posts: Vec<PostRef>,
     /// Tags, sorted by name.
     pub tags: Vec<TagInfo>,
 }
@@ -99,16 +106,13 @@ impl SiteIndex {
         for &f in feeds {
             wanted[f] = true;
         }
-        self.river
-            .iter()
-            .copied()
-            .filter(|p| wanted[p.feed])
-            .collect()
+        let posts = self.all_posts.iter().copied().filter(|p| wanted[p.feed]);
+        dedupe_by_link(posts, &self.feeds)
     }
 }
 
 /// Builds the index from the loaded site and the refreshed feeds.
-pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -> SiteIndex {
+pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) -> SiteIndex {
     let people = site.people.clone();
     let mut by_url: HashMap<String, FeedState> =
         states.into_iter().map(|s| (s.url.clone(), s)).collect();
@@ -158,19 +162,28 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -
                 site_link: feed.and_then(|f| f.site_link.clone()),
                 readers: g.readers,
                 tags: tags.into_iter().map(|(t, _)| t).collect(),
-                items: feed
-                    .map(|f| f.items.iter().take(items_per_feed).cloned().collect())
-                    .unwrap_or_default(),
+                items: feed.map(|f| f.items.clone()).unwrap_or_default(),
                 fetch: state
                     .as_ref()
                     .and_then(|s| s.entry.as_ref().map(|e| e.fetch.clone())),
                 outcome: state
                     .map(|s| s.outcome)
                     .unwrap_or_else(|| Outcome::Failed("not fetched".to_owned())),
+                health: Health {
+                    state: health::HealthState::Ok,
+                    error: None,
+                    failures: 0,
+                    failing_since: None,
+                    moved_to: None,
+                    note: None,
+                },
                 url,
             }
         })
         .collect();
+    for feed in &mut feeds {
+        feed.health = health::assess(feed.fetch.as_ref(), &feed.outcome, &site.config.health);
+    }
     feeds.sort_by(|a, b| {
         b.readers
             .len()
@@ -188,12 +201,12 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -
         .map(|p| p.feeds.iter().map(|s| position[s.key.as_str()]).collect())
         .collect();
 
-    let mut river: Vec<PostRef> = feeds
+    let mut all_posts: Vec<PostRef> = feeds
         .iter()
         .enumerate()
         .flat_map(|(f, feed)| (0..feed.items.len()).map(move |i| PostRef { feed: f, item: i }))
         .collect();
-    river.sort_by(|a, b| {
+    all_posts.sort_by(|a, b| {
         let (ia, ib) = (&feeds[a.feed].items[a.item], &feeds[b.feed].items[b.item]);
         match (ia.date(), ib.date()) {
             (Some(x), Some(y)) => y.cmp(&x),
@@ -204,6 +217,7 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -
         .then_with(|| feeds[a.feed].slug.cmp(&feeds[b.feed].slug))
         .then_with(|| a.item.cmp(&b.item))
     });
+    let river = dedupe_by_link(all_posts.iter().copied(), &feeds);
 
     let mut tag_map: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (f, feed) in feeds.iter().enumerate() {
@@ -231,8 +245,21 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -
         subscriptions,
         feeds,
         river,
+        all_posts,
         tags,
     }
+}
+
+/// Keeps the first of the posts that share a link (the same post carried by two feeds, e.g.
+/// an author's own feed and a group blog's).
+fn dedupe_by_link(posts: impl Iterator<Item = PostRef>, feeds: &[FeedInfo]) -> Vec<PostRef> {
+    let mut seen = std::collections::HashSet::new();
+    posts
+        .filter(|p| match &feeds[p.feed].items[p.item].link {
+            Some(link) => seen.insert(link.as_str()),
+            None => true,
+        })
+        .collect()
 }
 
 fn host_of(url: &str) -> String {

@@ -8,6 +8,8 @@ pub mod autodiscover;
 pub mod cache;
 pub mod config;
 pub mod fetch;
+pub mod health;
+pub mod history;
 pub mod index;
 pub mod markdown;
 pub mod model;
@@ -18,6 +20,7 @@ pub mod refresh;
 pub mod render;
 pub mod report;
 pub mod sanitize;
+pub mod status;
 pub mod theme;
 pub mod urls;
 pub mod xml;
@@ -60,7 +63,7 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
 
     let urls = distinct_feeds(&site);
     let offline = options.offline || cfg.fetch.offline;
-    let states = refresh::refresh_all(&urls, &cfg.fetch, cfg.build.items_per_feed, &cache, offline)
+    let states = refresh::refresh_all(&urls, &cfg.fetch, &cfg.build, &cache, offline)
         .map_err(Error::Build)?;
     let report = BuildReport::new(&site, &states, offline);
 

@@ -250,6 +250,7 @@ fn convert(
                 author: (!author.is_empty()).then_some(author),
                 excerpt: sanitize::excerpt(&excerpt_source, EXCERPT_CHARS),
                 content_html,
+                first_seen: None,
             }
         })
         .collect();
