@@ -11,6 +11,7 @@ pub mod fetch;
 pub mod health;
 pub mod history;
 pub mod index;
+pub mod lock;
 pub mod markdown;
 pub mod model;
 pub mod opml;
@@ -60,12 +61,21 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     let cfg = &site.config;
     let theme = theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
     let cache = Cache::new(site_dir.join(&cfg.build.cache_dir));
+    let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
+    let lock = lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
+    lock::sweep_temp_files(cache.dir());
 
     let urls = distinct_feeds(&site);
     let offline = options.offline || cfg.fetch.offline;
     let states = refresh::refresh_all(&urls, &cfg.fetch, &cfg.build, &cache, offline)
         .map_err(Error::Build)?;
-    let report = BuildReport::new(&site, &states, offline);
+    let mut report = BuildReport::new(&site, &states, offline);
+    if let Some(pid) = lock.taken_over_from {
+        report.cache_warnings.push(format!(
+            "{}: took over the lock of build {pid}, which did not finish",
+            lock.path().display()
+        ));
+    }
 
     let index = index::build_index(&site, states, cfg.build.items_per_feed);
     let base_url = options.base_url.as_deref().unwrap_or(&cfg.base_url);
@@ -77,6 +87,7 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
         .unwrap_or_else(|| site_dir.join(&cfg.build.output_dir));
     output::write_site(&out, &files)
         .map_err(|e| Error::Build(format!("{}: cannot write the site: {e}", out.display())))?;
+    drop(lock);
     Ok(report.finish(out, files.len(), started.elapsed()))
 }
 

@@ -1,6 +1,8 @@
 //! Writing the built site: the one writer. The whole output directory is written beside the
-//! old one and swapped in with renames, so a build that fails or is killed never leaves a
-//! half-written site.
+//! old one and swapped in, so a build that fails or is killed never leaves a half-written
+//! site. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`: at every instant the
+//! output directory holds a complete site, the old or the new. Elsewhere it is two renames,
+//! and [`recover`] puts the old site back if a build died between them.
 
 use std::fs;
 use std::io;
@@ -46,6 +48,10 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
         }
         fs::write(&path, &file.bytes)?;
     }
+    if out.is_dir() && exchange(&tmp, out).is_ok() {
+        // `tmp` now holds the old site; a build killed here leaves it for the next to remove.
+        return fs::remove_dir_all(&tmp);
+    }
     if out.exists() {
         fs::rename(out, &old)?;
     }
@@ -54,4 +60,35 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
         fs::remove_dir_all(&old)?;
     }
     Ok(())
+}
+
+/// Swaps two directories atomically.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call, which only
+    // reads them.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Swaps two directories atomically: not available here, so the caller uses two renames.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
