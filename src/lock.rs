@@ -23,8 +23,9 @@ impl BuildLock {
     /// Takes the lock at `path` (creating its directory), or says which build holds it.
     pub fn acquire(path: &Path) -> Result<BuildLock, String> {
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)
-                .map_err(|e| format!("{}: cannot create the state directory: {e}", dir.display()))?;
+            fs::create_dir_all(dir).map_err(|e| {
+                format!("{}: cannot create the state directory: {e}", dir.display())
+            })?;
         }
         let mut file = OpenOptions::new()
             .read(true)
@@ -103,10 +104,16 @@ mod tests {
         let path = dir.path().join(".toluu/lock");
         let held = BuildLock::acquire(&path).unwrap();
         let err = BuildLock::acquire(&path).unwrap_err();
-        assert!(err.contains(&format!("pid {}", std::process::id())), "{err}");
+        assert!(
+            err.contains(&format!("pid {}", std::process::id())),
+            "{err}"
+        );
         drop(held);
         let again = BuildLock::acquire(&path).unwrap();
-        assert_eq!(again.taken_over_from, None, "a clean exit leaves no stale pid");
+        assert_eq!(
+            again.taken_over_from, None,
+            "a clean exit leaves no stale pid"
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@ mod build;
 mod conformance;
 mod errors;
 mod example;
+mod health;
+mod incremental;
 mod parsing;
 mod server;
 
