@@ -61,16 +61,24 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     let cfg = &site.config;
     let theme = theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
     let cache = Cache::new(site_dir.join(&cfg.build.cache_dir));
-    let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
-    let lock = lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
-    lock::sweep_temp_files(cache.dir());
-
     let urls = distinct_feeds(&site);
     let offline = options.offline || cfg.fetch.offline;
+    // Only a build that fetches writes the state, so only it takes the lock; an offline build
+    // reads cache files, which are replaced atomically.
+    let lock = if offline {
+        None
+    } else {
+        let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
+        let lock = lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
+        lock::sweep_temp_files(cache.dir());
+        Some(lock)
+    };
     let states = refresh::refresh_all(&urls, &cfg.fetch, &cfg.build, &cache, offline)
         .map_err(Error::Build)?;
     let mut report = BuildReport::new(&site, &states, offline);
-    if let Some(pid) = lock.taken_over_from {
+    if let Some(lock) = &lock
+        && let Some(pid) = lock.taken_over_from
+    {
         report.cache_warnings.push(format!(
             "{}: took over the lock of build {pid}, which did not finish",
             lock.path().display()
