@@ -7,6 +7,7 @@ mod errors;
 mod example;
 mod health;
 mod incremental;
+mod kill;
 mod parsing;
 mod server;
 
