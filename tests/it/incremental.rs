@@ -500,3 +500,100 @@ fn a_cache_file_of_the_older_format_is_ignored_and_refetched() {
         "rewritten in the new format"
     );
 }
+
+/// The "done when": the example site, its feeds served from the loopback server (the
+/// list files of a copy rewritten to point there, the feeds made from its committed cache),
+/// makes only conditional requests on its second build.
+#[test]
+fn a_second_build_of_the_example_site_makes_only_conditional_requests() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+    let site = TestSite::new("title = \"x\"\n");
+    for entry in walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(&root).unwrap();
+        let skip = rel.starts_with(".toluu") || rel.starts_with("public");
+        if entry.file_type().is_file() && !skip {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            site.write(rel.to_str().unwrap(), &text);
+        }
+    }
+    let config = std::fs::read_to_string(site.path().join("toluu.toml")).unwrap();
+    site.write(
+        "toluu.toml",
+        &config.replace("offline = true", "offline = false"),
+    );
+
+    let server = TestServer::start();
+    let example = toluu::config::load_site(&root).unwrap();
+    let committed = toluu::cache::Cache::new(root.join(".toluu/cache"));
+    let mut served = 0;
+    for (n, key) in toluu::distinct_feeds(&example).iter().enumerate() {
+        let feed = committed.load(key).unwrap().unwrap().feed.unwrap();
+        let items: Vec<(String, String, String)> = feed
+            .items
+            .iter()
+            .filter_map(|i| Some((i.title.clone(), i.link.clone()?, i.date()?.to_rfc2822())))
+            .collect();
+        let refs: Vec<(&str, &str, &str)> = items
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
+        let path = format!("/feed{n}.xml");
+        let route = Route::xml(rss(&feed.title, &refs));
+        // Half the feeds give an ETag, half a Last-Modified: both validators are exercised.
+        let route = if n % 2 == 0 {
+            route.with_etag(&format!("\"e{n}\""))
+        } else {
+            route.with_last_modified("Fri, 20 Nov 2026 06:00:00 GMT")
+        };
+        server.route(&path, route);
+        for person in &example.people {
+            for sub in person.feeds.iter().filter(|s| &s.key == key) {
+                let file = site.path().join(&person.file);
+                let text = std::fs::read_to_string(&file).unwrap();
+                let quoted = format!("\"{}\"", sub.url);
+                assert!(
+                    text.contains(&quoted),
+                    "{}: {}",
+                    person.file.display(),
+                    sub.url
+                );
+                let text = text.replace(&quoted, &format!("\"{}\"", server.url(&path)));
+                std::fs::write(&file, text).unwrap();
+            }
+        }
+        served += 1;
+    }
+    assert!(served >= 15);
+
+    let first = site.build().expect("first build");
+    assert_eq!(first.failed(), 0, "{first}");
+    let seen = server.seen();
+    assert_eq!(seen.len(), served, "one request per feed");
+    assert!(
+        seen.iter().all(|s| !s.conditional()),
+        "nothing to validate yet"
+    );
+    let river = site.output("index.html");
+
+    server.reset();
+    let second = site.build().expect("second build");
+    let seen = server.seen();
+    assert_eq!(seen.len(), served, "one request per feed: {seen:?}");
+    let unconditional: Vec<&str> = seen
+        .iter()
+        .filter(|s| !s.conditional())
+        .map(|s| s.path.as_str())
+        .collect();
+    assert!(
+        unconditional.is_empty(),
+        "unconditional requests: {unconditional:?}"
+    );
+    assert!(
+        second.feeds.iter().all(|f| f.status == "not modified"),
+        "{second}"
+    );
+    assert_eq!(site.output("index.html"), river, "304s keep the same site");
+}
