@@ -38,6 +38,8 @@ fn parse_raw(
 ) -> Result<feed_rs::model::Feed, feed_rs::parser::ParseFeedError> {
     feed_rs::parser::Builder::new()
         .base_uri(Some(url))
+        // No made-up ids (feed-rs falls back to a random UUID): `item_id` decides.
+        .id_generator(|_, _, _| String::new())
         .build()
         .parse(bytes)
 }
@@ -237,13 +239,19 @@ fn convert(
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
+            let title = entry
+                .title
+                .as_ref()
+                .map(|t| sanitize::plain_text(&t.content))
+                .unwrap_or_default();
             Item {
-                id: entry.id.trim().to_owned(),
-                title: entry
-                    .title
-                    .as_ref()
-                    .map(|t| sanitize::plain_text(&t.content))
-                    .unwrap_or_default(),
+                id: item_id(
+                    &entry.id,
+                    link.as_deref(),
+                    &title,
+                    entry.published.or(entry.updated),
+                ),
+                title,
                 link,
                 published: clamp(entry.published),
                 updated: clamp(entry.updated),
@@ -270,6 +278,23 @@ fn convert(
         description,
         items,
     }
+}
+
+/// An item's identity across builds: its guid/id, else its link, else a hash of its title and
+/// date (the date as the feed gives it, before clamping, so it does not move between builds).
+fn item_id(id: &str, link: Option<&str>, title: &str, date: Option<DateTime<Utc>>) -> String {
+    use sha2::{Digest, Sha256};
+    let id = id.trim();
+    if !id.is_empty() {
+        return id.to_owned();
+    }
+    if let Some(link) = link {
+        return link.to_owned();
+    }
+    let date = date.map(|d| d.to_rfc3339()).unwrap_or_default();
+    let digest = Sha256::digest(format!("{title}\u{1f}{date}").as_bytes());
+    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// The alternate (or first untyped) link; for a feed's own links, skip the `self` link.

@@ -597,3 +597,26 @@ fn a_second_build_of_the_example_site_makes_only_conditional_requests() {
     );
     assert_eq!(site.output("index.html"), river, "304s keep the same site");
 }
+
+#[test]
+fn items_without_guid_or_link_keep_one_identity_across_builds() {
+    let server = TestServer::start();
+    let body = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Bare</title>\
+        <item><title>No guid, no link</title><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate>\
+        <description>Only a title and a date.</description></item>\
+        <item><description>Not even a title.</description></item>\
+        <item><title>Link only</title><link>https://bare.example/1</link></item>\
+        </channel></rss>";
+    server.route("/bare.xml", Route::xml(body));
+    let site = TestSite::new("");
+    person(&site, "ana", &[server.url("/bare.xml")]);
+    site.build().unwrap();
+    let report = site.build().unwrap();
+    let r = feed_report(&report, &server.url("/bare.xml"));
+    assert_eq!(
+        (r.items_new, r.items),
+        (0, 3),
+        "the same three items: {r:?}"
+    );
+    assert_eq!(posts_in(&site.output("index.html")), 3);
+}
