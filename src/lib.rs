@@ -99,6 +99,26 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     Ok(report.finish(out, files.len(), started.elapsed()))
 }
 
+/// `toluu check --fetch`: fetches every feed once, unconditionally, into a scratch cache that
+/// is thrown away (the site's state and output are not touched), and reports each feed in the
+/// build summary's words. No grace period: a check says how each feed answers now.
+pub fn check_feeds(site_dir: &Path) -> Result<BuildReport, Error> {
+    let started = std::time::Instant::now();
+    let mut site = config::load_site(site_dir).map_err(Error::Config)?;
+    site.config.health.grace_builds = 1;
+    site.config.health.grace_days = 0;
+    let mut fetch = site.config.fetch.clone();
+    fetch.min_interval_secs = 0;
+    let scratch = std::env::temp_dir().join(format!("toluu-check-{}", std::process::id()));
+    let cache = Cache::new(&scratch);
+    let urls = distinct_feeds(&site);
+    let states = refresh::refresh_all(&urls, &fetch, &site.config.build, &cache, false);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let states = states.map_err(Error::Build)?;
+    let report = BuildReport::new(&site, &states, false);
+    Ok(report.finish(PathBuf::new(), 0, started.elapsed()))
+}
+
 /// Every distinct feed of the site's lists (normalized URLs), sorted.
 pub fn distinct_feeds(site: &config::Site) -> Vec<String> {
     let mut urls: Vec<String> = site

@@ -44,6 +44,10 @@ enum Command {
         /// The site directory (holds toluu.toml).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Also fetch every feed once and report how each answers (exit 1 if any fails);
+        /// the site's state and output are not touched.
+        #[arg(long)]
+        fetch: bool,
     },
 }
 
@@ -84,7 +88,18 @@ fn main() -> ExitCode {
                 Err(e) => report_error(&e),
             }
         }
-        Command::Check { dir } => match toluu::config::load_site(&dir) {
+        Command::Check { dir, fetch: true } => match toluu::check_feeds(&dir) {
+            Ok(summary) => {
+                println!("{summary}");
+                if summary.failed() > 0 {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => report_error(&e),
+        },
+        Command::Check { dir, fetch: false } => match toluu::config::load_site(&dir) {
             Ok(site) => {
                 let feeds = toluu::distinct_feeds(&site).len();
                 println!("ok: {} people, {} distinct feeds", site.people.len(), feeds);

@@ -147,7 +147,6 @@ fn refresh_one(url: &str, fetcher: &Fetcher, policy: &Policy, cache: &Cache) -> 
     };
     let now = Utc::now();
     if let Some(prev) = &previous
-        && prev.feed.is_some()
         && let Some(after) = prev.fetch.next_fetch_after
         && now < after
     {

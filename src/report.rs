@@ -146,8 +146,9 @@ fn remark(r: &FeedReport) -> String {
             r.moved_to.as_deref().unwrap_or("?")
         ),
         ("failing" | "dead", error) => format!(
-            "{} builds in a row: {} [{files}]",
+            "{} build{} in a row: {} [{files}]",
             r.failures,
+            if r.failures == 1 { "" } else { "s" },
             error.as_deref().unwrap_or("failed")
         ),
         (_, Some(error)) => {
@@ -156,9 +157,10 @@ fn remark(r: &FeedReport) -> String {
             } else {
                 String::new()
             };
+            let n = r.failures.max(1);
             format!(
-                "failed {} build(s) in a row, within the grace period: {error}{kept} [{files}]",
-                r.failures.max(1)
+                "failed {n} build{} in a row, within the grace period: {error}{kept} [{files}]",
+                if n == 1 { "" } else { "s" }
             )
         }
         _ => r.note.clone().unwrap_or_default(),
@@ -193,8 +195,7 @@ impl fmt::Display for BuildReport {
             )?;
             for r in &self.feeds {
                 let http = r.http_status.map_or("-".to_owned(), |s| s.to_string());
-                writeln!(
-                    f,
+                let row = format!(
                     "{:<width$}  {:<12}  {:>4}  {:>8}  {:>5.2} s  {:>9}  {}",
                     r.url,
                     r.health,
@@ -203,7 +204,8 @@ impl fmt::Display for BuildReport {
                     r.millis as f64 / 1000.0,
                     format!("{}/{}", r.items_new, r.items),
                     remark(r)
-                )?;
+                );
+                writeln!(f, "{}", row.trim_end())?;
             }
         }
         writeln!(
@@ -219,6 +221,10 @@ impl fmt::Display for BuildReport {
             self.count_health(HealthState::Moved),
             self.count_health(HealthState::Dead),
         )?;
+        if self.output_dir.as_os_str().is_empty() {
+            // `toluu check --fetch`: nothing was written.
+            return write!(f, "checked in {:.2} s", self.millis as f64 / 1000.0);
+        }
         write!(
             f,
             "wrote {} files to {} in {:.2} s",

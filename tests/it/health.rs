@@ -154,3 +154,43 @@ fn the_example_status_page_shows_its_failing_feed() {
         "newest problem first"
     );
 }
+
+#[test]
+fn check_fetch_reports_every_feed_in_the_summary_words_and_touches_nothing() {
+    let server = TestServer::start();
+    server.route(
+        "/ok.xml",
+        Route::xml(rss(
+            "Fine",
+            &[(
+                "Fine post",
+                "https://g.example/1",
+                "Mon, 02 Nov 2026 10:00:00 GMT",
+            )],
+        )),
+    );
+    server.route("/missing.xml", Route::status(404));
+    let site = TestSite::new("");
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/ok.xml"),
+            server.url("/missing.xml")
+        ),
+    );
+    let (code, stdout, stderr) = site.run(&["check", "--fetch"]);
+    assert_eq!(code, 1, "a failing feed fails the check: {stdout}{stderr}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("/missing.xml"))
+        .expect(&stdout);
+    assert!(
+        row.contains("failing") && row.contains("HTTP 404 Not Found [people/ana.toml]"),
+        "{row}"
+    );
+    let row = stdout.lines().find(|l| l.contains("/ok.xml")).unwrap();
+    assert!(row.contains(" ok ") && row.contains(" 200 "), "{row}");
+    assert!(stdout.contains("2 feeds: 1 ok"), "{stdout}");
+    assert!(!site.path().join(".toluu").exists() && !site.path().join("public").exists());
+}
