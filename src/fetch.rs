@@ -87,7 +87,8 @@ impl Fetcher {
         let policy = Policy::custom(move |attempt| {
             // Record permanent moves: a 301/308 chain from the first URL, before any 302/307.
             if let Some(first) = attempt.previous().first() {
-                let permanent = matches!(attempt.status().as_u16(), 301 | 308);
+                let permanent = matches!(attempt.status().as_u16(), 301 | 308)
+                    && matches!(attempt.url().scheme(), "http" | "https");
                 let mut moves = seen_moves.lock().unwrap_or_else(|e| e.into_inner());
                 let entry = moves.entry(first.to_string()).or_insert((None, true));
                 if entry.1 && permanent {

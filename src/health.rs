@@ -99,7 +99,12 @@ pub fn assess(record: Option<&FetchRecord>, outcome: &Outcome, config: &HealthCo
         HealthState::Dead
     } else if failing && past_grace {
         HealthState::Failing
-    } else if r.moved_to.is_some() {
+    } else if r
+        .moved_to
+        .as_deref()
+        .and_then(|to| crate::urls::safe_link(to, None))
+        .is_some()
+    {
         HealthState::Moved
     } else if matches!(outcome, Outcome::NotModified) {
         HealthState::NotModified
@@ -111,7 +116,11 @@ pub fn assess(record: Option<&FetchRecord>, outcome: &Outcome, config: &HealthCo
         error: failing.then(|| r.error.clone()).flatten(),
         failures: if failing { r.consecutive_failures } else { 0 },
         failing_since: if failing { r.failing_since } else { None },
-        moved_to: r.moved_to.clone(),
+        // Only an http(s) URL ever becomes a link.
+        moved_to: r
+            .moved_to
+            .as_deref()
+            .and_then(|to| crate::urls::safe_link(to, None)),
         note,
     }
 }

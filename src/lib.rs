@@ -61,6 +61,7 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     let cfg = &site.config;
     let theme = theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
     let cache = Cache::new(site_dir.join(&cfg.build.cache_dir));
+
     let urls = distinct_feeds(&site);
     let offline = options.offline || cfg.fetch.offline;
     // Only a build that fetches writes the state, so only it takes the lock; an offline build
