@@ -304,3 +304,28 @@ fn validators_of(headers: &HeaderMap) -> Validators {
         last_modified: get(LAST_MODIFIED),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{CACHE_CONTROL, HeaderValue, RETRY_AFTER};
+
+    #[test]
+    fn cache_control_and_retry_after_are_read() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, Max-Age=600"),
+        );
+        headers.insert(RETRY_AFTER, HeaderValue::from_static(" 120 "));
+        let meta = meta_of(&headers);
+        assert_eq!(
+            (meta.max_age, meta.retry_after.as_deref()),
+            (Some(600), Some("120"))
+        );
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        assert_eq!(meta_of(&headers).max_age, Some(0));
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("private"));
+        assert_eq!(meta_of(&headers).max_age, None);
+    }
+}

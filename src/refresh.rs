@@ -341,3 +341,59 @@ fn fail(
     record.last_failure_at = Some(now);
     Outcome::Failed(error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date_and_is_capped() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 0, 0).unwrap();
+        assert_eq!(
+            retry_time("120", now),
+            Some(now + chrono::Duration::seconds(120))
+        );
+        assert_eq!(
+            retry_time("Fri, 20 Nov 2026 08:00:00 GMT", now),
+            Some(Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap())
+        );
+        assert_eq!(
+            retry_time("99999999", now),
+            Some(now + chrono::Duration::hours(24)),
+            "capped at a day"
+        );
+        assert_eq!(retry_time("soon", now), None);
+    }
+
+    #[test]
+    fn the_latest_wait_wins_and_max_age_only_counts_after_a_good_answer() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 0, 0).unwrap();
+        let mut record = FetchRecord::new(now);
+        record.status = FetchStatus::Ok;
+        let meta = ResponseMeta {
+            max_age: Some(7200),
+            ..Default::default()
+        };
+        schedule(&mut record, &meta, now, 600);
+        assert_eq!(
+            record.next_fetch_after,
+            Some(now + chrono::Duration::hours(2))
+        );
+        assert!(
+            record
+                .wait_reason
+                .as_deref()
+                .unwrap()
+                .contains("max-age=7200")
+        );
+        record.status = FetchStatus::Failed;
+        schedule(&mut record, &meta, now, 600);
+        assert_eq!(
+            record.next_fetch_after,
+            Some(now + chrono::Duration::minutes(10))
+        );
+        schedule(&mut record, &ResponseMeta::default(), now, 0);
+        assert_eq!(record.next_fetch_after, None);
+    }
+}
