@@ -111,8 +111,14 @@ fn killing_a_build_at_random_points_never_loses_the_site_or_the_cache() {
         "only {killed} of 100 builds were killed before they ended"
     );
 
+    // A build killed while it held the lock left its pid there: the next one takes over.
+    let stale = std::fs::read_to_string(site.path().join(".toluu/lock")).unwrap_or_default();
     let (code, _, stderr) = site.run(&["build"]);
     assert_eq!(code, 0, "{stderr}");
+    if let Ok(pid) = stale.trim().parse::<u32>() {
+        let expected = format!("took over the lock of build {pid}, which did not finish");
+        assert!(stderr.contains(&expected), "{stderr}");
+    }
     assert!(
         read_tree(&public) == reference,
         "the rebuild gives the same site"
