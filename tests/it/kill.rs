@@ -111,10 +111,23 @@ fn killing_a_build_at_random_points_never_loses_the_site_or_the_cache() {
         "only {killed} of 100 builds were killed before they ended"
     );
 
-    // A build killed while it held the lock left its pid there: the next one takes over.
-    let stale = std::fs::read_to_string(site.path().join(".toluu/lock")).unwrap_or_default();
+    // One more, killed while it surely holds the lock: it leaves its pid there, and the next
+    // build takes the lock over.
+    let lock = site.path().join(".toluu/lock");
+    let mut child = build(&site);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut stale = String::new();
+    while stale.trim() != child.id().to_string() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+        stale = std::fs::read_to_string(&lock).unwrap_or_default();
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+    assert!(read_tree(&public) == reference, "the site changed");
+    let stale = std::fs::read_to_string(&lock).unwrap_or_default();
     let (code, _, stderr) = site.run(&["build"]);
     assert_eq!(code, 0, "{stderr}");
+    // (Unless that build finished in the millisecond between the poll and the kill.)
     if let Ok(pid) = stale.trim().parse::<u32>() {
         let expected = format!("took over the lock of build {pid}, which did not finish");
         assert!(stderr.contains(&expected), "{stderr}");
@@ -132,7 +145,9 @@ fn killing_a_build_at_random_points_never_loses_the_site_or_the_cache() {
     assert!(leftovers.is_empty(), "temp files swept: {leftovers:?}");
     assert!(!site.path().join(".public.new").exists() && !site.path().join(".public.old").exists());
     eprintln!(
-        "kill test: {killed} of 100 builds killed mid-way (typical build {typical} µs), {:?}",
-        started.elapsed()
+        "kill test: {killed} of 100 builds killed mid-way (typical build {typical} µs), {:?}; \
+         lock left by the last one: {:?}",
+        started.elapsed(),
+        stale.trim()
     );
 }
