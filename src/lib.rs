@@ -8,6 +8,7 @@ pub mod autodiscover;
 pub mod cache;
 pub mod config;
 pub mod fetch;
+pub mod fmt;
 pub mod index;
 pub mod markdown;
 pub mod model;
