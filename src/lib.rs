@@ -10,6 +10,7 @@ pub mod config;
 pub mod fetch;
 pub mod fmt;
 pub mod index;
+pub mod lint;
 pub mod markdown;
 pub mod model;
 pub mod opml;

@@ -95,6 +95,10 @@ fn main() -> ExitCode {
         }
         Command::Check { dir } => match toluu::config::load_site(&dir) {
             Ok(site) => {
+                let cache = toluu::cache::Cache::new(dir.join(&site.config.build.cache_dir));
+                for warning in toluu::lint::same_feed_spellings(&site, &cache) {
+                    eprintln!("warning: {warning}");
+                }
                 let feeds = toluu::distinct_feeds(&site).len();
                 println!("ok: {} people, {} distinct feeds", site.people.len(), feeds);
                 ExitCode::SUCCESS
