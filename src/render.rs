@@ -465,9 +465,7 @@ impl Renderer<'_> {
             j.atom_path = view.atom_path.clone();
             j.opml_path = view.opml_path.clone();
             j.context.insert("person", &view);
-            j.context
-                .insert("posts", &self.posts(&river[..river.len().min(per_page)]));
-            jobs.push(j);
+            self.paginate(&mut jobs, j, &river);
         }
 
         // Feeds.
@@ -566,15 +564,15 @@ impl Renderer<'_> {
                 "tag",
                 &TagRef {
                     name: tag.name.clone(),
-                    path,
+                    path: path.clone(),
                 },
             );
             let feeds: Vec<FeedSummary> = tag.feeds.iter().map(|&f| self.feed_summary(f)).collect();
             j.context.insert("feeds", &feeds);
+            j.atom_path = format!("{path}atom.xml");
+            j.opml_path = format!("{path}feeds.opml");
             let river = index.river_of(&tag.feeds);
-            j.context
-                .insert("posts", &self.posts(&river[..river.len().min(per_page)]));
-            jobs.push(j);
+            self.paginate(&mut jobs, j, &river);
         }
 
         // Extra pages.
@@ -590,6 +588,44 @@ impl Renderer<'_> {
             jobs.push(j);
         }
         jobs
+    }
+
+    /// Turns the first page of a river (a person's, a tag's) into one job per page of
+    /// `posts`: page 1 at the job's path, page N at `<path>page/N/`, each with `posts` and
+    /// `pagination` added to the job's own variables.
+    fn paginate(&self, jobs: &mut Vec<PageJob>, first: PageJob, posts: &[PostRef]) {
+        let chunks: Vec<&[PostRef]> = if posts.is_empty() {
+            vec![&[]]
+        } else {
+            posts.chunks(self.config.build.posts_per_page).collect()
+        };
+        for (i, chunk) in chunks.iter().enumerate() {
+            let number = i + 1;
+            let mut j = PageJob {
+                template: first.template,
+                path: if number == 1 {
+                    first.path.clone()
+                } else {
+                    format!("{}page/{number}/", first.path)
+                },
+                title: if number == 1 {
+                    first.title.clone()
+                } else {
+                    format!("{} · page {number}", first.title)
+                },
+                description: first.description.clone(),
+                section: first.section,
+                atom_path: first.atom_path.clone(),
+                opml_path: first.opml_path.clone(),
+                context: first.context.clone(),
+            };
+            j.context.insert("posts", &self.posts(chunk));
+            j.context.insert(
+                "pagination",
+                &self.pagination(&first.path, number, chunks.len()),
+            );
+            jobs.push(j);
+        }
     }
 
     fn base_context(&self, root: &str, job: &PageJob) -> Context {
@@ -685,6 +721,29 @@ impl Renderer<'_> {
                         &format!("What {} reads", person.name),
                         Some(&person.name),
                         feeds,
+                    )
+                    .into_bytes(),
+            });
+        }
+        for tag in &index.tags {
+            let path = format!("tags/{}/", tag.slug);
+            files.push(OutputFile {
+                path: format!("{path}atom.xml"),
+                bytes: self
+                    .atom(
+                        &format!("Tagged {} · {}", tag.name, self.config.title),
+                        &path,
+                        &index.river_of(&tag.feeds),
+                    )
+                    .into_bytes(),
+            });
+            files.push(OutputFile {
+                path: format!("{path}feeds.opml"),
+                bytes: self
+                    .blogroll(
+                        &format!("Feeds tagged {} · {}", tag.name, self.config.title),
+                        None,
+                        &tag.feeds,
                     )
                     .into_bytes(),
             });

@@ -35,6 +35,7 @@ fn check_reports_one_feed_under_two_spellings() {
                 final_url: Some("https://feeds.feedburner.com/ceeblog".into()),
             },
             feed: None,
+            first_seen: None,
         })
         .unwrap();
 

@@ -8,6 +8,7 @@ mod example;
 mod fmt;
 mod lint;
 mod parsing;
+mod river;
 mod server;
 
 use std::fs;
