@@ -59,6 +59,8 @@ struct PostView<'a> {
     date_iso: Option<String>,
     date_text: Option<String>,
     excerpt: &'a str,
+    /// The full content (sanitized HTML), when the feed publishes more than the excerpt shows.
+    content_html: Option<&'a str>,
     readers: &'a [ReaderView],
 }
 
@@ -141,6 +143,8 @@ struct Renderer<'a> {
     extra_pages: Vec<Link>,
     readers_of_feed: Vec<Vec<ReaderView>>,
     tag_paths: BTreeMap<String, String>,
+    /// For each feed, for each item: whether its content says more than its excerpt.
+    full_content: Vec<Vec<bool>>,
 }
 
 /// A page to render: the template, where it goes, and its own variables.
@@ -218,6 +222,11 @@ pub fn render_site(
             .collect(),
         readers_of_feed,
         tag_paths,
+        full_content: index
+            .feeds
+            .par_iter()
+            .map(|f| f.items.iter().map(has_more_than_excerpt).collect())
+            .collect(),
     };
     let mut jobs = renderer.page_jobs(&pages);
     let mut files: Vec<OutputFile> = jobs
@@ -250,6 +259,10 @@ impl Renderer<'_> {
             date_iso: item.date().map(date_iso),
             date_text: item.date().map(date_text),
             excerpt: &item.excerpt,
+            content_html: item
+                .content_html
+                .as_deref()
+                .filter(|_| self.full_content[post.feed][post.item]),
             readers: &self.readers_of_feed[post.feed],
         }
     }
@@ -886,6 +899,17 @@ impl Renderer<'_> {
             bytes: out.into_bytes(),
         }
     }
+}
+
+/// Whether an item's content has more text than its excerpt shows: the feed publishes full
+/// content (or at least a longer summary), worth a "read more".
+fn has_more_than_excerpt(item: &crate::model::Item) -> bool {
+    let Some(html) = &item.content_html else {
+        return false;
+    };
+    let excerpt = item.excerpt.trim_end_matches('…');
+    let text = crate::sanitize::excerpt(html, excerpt.chars().count() + 40);
+    text.chars().count() > excerpt.chars().count() + 20
 }
 
 fn template_error(template: &str, path: &str, err: &tera::Error) -> String {

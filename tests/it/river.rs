@@ -239,3 +239,64 @@ fn every_tag_has_a_river_an_atom_feed_and_an_opml() {
     assert!(!page3.contains("Quiet post"));
     assert!(!site.path().join("public/tags/slow/page/4").exists());
 }
+
+#[test]
+fn full_content_is_behind_a_read_more_disclosure() {
+    let server = TestServer::start();
+    let long = "A paragraph that goes on about pruning. ".repeat(30);
+    server.route(
+        "/full.xml",
+        Route::ok(
+            "application/atom+xml",
+            format!(
+                r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Full</title><id>urn:full</id><updated>2026-11-05T08:00:00Z</updated>
+<entry><title>Long one</title><id>urn:full:1</id><link href="https://full.example/1"/><updated>2026-11-05T08:00:00Z</updated>
+<summary>Short summary.</summary>
+<content type="html">&lt;p&gt;{long}&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;p&gt;The &lt;b&gt;end&lt;/b&gt;.&lt;/p&gt;</content></entry>
+</feed>"#
+            ),
+        ),
+    );
+    server.route(
+        "/short.xml",
+        Route::xml(rss(
+            "Short",
+            &[(
+                "Brief",
+                "https://short.example/1",
+                "Mon, 02 Nov 2026 10:00:00 GMT",
+            )],
+        )),
+    );
+    let site = TestSite::new("");
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/full.xml"),
+            server.url("/short.xml")
+        ),
+    );
+    site.build().expect("build");
+    let river = site.output("index.html");
+    let long_post = &river[river.find("Long one").unwrap()..river.find("Brief").unwrap()];
+    assert!(long_post.contains("Short summary."), "the excerpt stays");
+    assert!(
+        long_post.contains("<details class=\"post-more\">"),
+        "{long_post}"
+    );
+    assert!(long_post.contains("<summary>Read more"));
+    assert!(
+        long_post.contains("<p>The <b>end</b>.</p>"),
+        "the whole content"
+    );
+    assert!(!long_post.contains("<script"), "sanitized");
+    let short_post = &river[river.find("Brief").unwrap()..];
+    assert!(
+        !short_post.contains("post-more"),
+        "nothing more to read than the excerpt"
+    );
+    // Only the post with more to read has one.
+    assert_eq!(river.matches("<details class=\"post-more\">").count(), 1);
+}
