@@ -27,6 +27,9 @@ pub struct OutputFile {
 /// How many posts the Atom feeds carry.
 const ATOM_ENTRIES: usize = 50;
 
+/// The theme's stylesheet for Atom and OPML files, at the root of the output.
+pub const XSL_FILE: &str = "feed.xsl";
+
 #[derive(Serialize)]
 struct SiteView<'a> {
     title: &'a str,
@@ -761,7 +764,31 @@ impl Renderer<'_> {
                     .into_bytes(),
             });
         }
+        for file in &mut files {
+            let xml = String::from_utf8(std::mem::take(&mut file.bytes)).unwrap_or_default();
+            file.bytes = Self::with_stylesheet(xml, &file.path).into_bytes();
+        }
         files
+    }
+
+    /// Points an Atom or OPML document at the theme's XSLT ([`XSL_FILE`]), so that a browser
+    /// opening it shows a readable page; feed readers ignore the instruction.
+    fn with_stylesheet(xml: String, path: &str) -> String {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let root = if dir.is_empty() {
+            String::new()
+        } else {
+            "../".repeat(dir.matches('/').count() + 1)
+        };
+        let pi = format!("<?xml-stylesheet type=\"text/xsl\" href=\"{root}{XSL_FILE}\"?>\n");
+        match xml.find("?>\n") {
+            Some(end) if xml.starts_with("<?xml ") => {
+                let mut out = xml;
+                out.insert_str(end + 3, &pi);
+                out
+            }
+            _ => pi + &xml,
+        }
     }
 
     fn blogroll(&self, title: &str, owner: Option<&str>, feeds: &[usize]) -> String {

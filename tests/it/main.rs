@@ -10,6 +10,7 @@ mod lint;
 mod parsing;
 mod river;
 mod server;
+mod stylesheet;
 
 use std::fs;
 use std::path::{Path, PathBuf};
