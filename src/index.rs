@@ -400,4 +400,63 @@ mod tests {
         assert_eq!(s, feed_slug("Julia Evans", "https://jvns.ca/atom.xml"));
         assert_ne!(s, feed_slug("Julia Evans", "https://jvns.ca/rss.xml"));
     }
+
+    fn posts(feeds: &[usize]) -> Vec<PostRef> {
+        let mut next = vec![0; 8];
+        feeds
+            .iter()
+            .map(|&f| {
+                next[f] += 1;
+                PostRef {
+                    feed: f,
+                    item: next[f] - 1,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fair_pages_caps_each_feed_per_page_and_keeps_every_post() {
+        // Feed 0 posts 10 times before anyone else posts at all.
+        let river = posts(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1, 2, 0]);
+        let fair = fair_pages(&river, 5, 2);
+        let feeds: Vec<usize> = fair.iter().map(|p| p.feed).collect();
+        // Page 2 has only 2 other posts left: feed 0 fills the rest rather than leave it short.
+        assert_eq!(feeds, [0, 0, 1, 2, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0]);
+        // Each feed's own posts keep their order; nothing is lost or doubled.
+        let mut sorted = fair.clone();
+        sorted.sort_by_key(|p| (p.feed, p.item));
+        let mut expected = river.clone();
+        expected.sort_by_key(|p| (p.feed, p.item));
+        assert_eq!(sorted, expected);
+        for f in 0..3 {
+            let items: Vec<usize> = fair
+                .iter()
+                .filter(|p| p.feed == f)
+                .map(|p| p.item)
+                .collect();
+            assert!(items.windows(2).all(|w| w[0] < w[1]));
+        }
+        // 0 turns it off.
+        assert_eq!(fair_pages(&river, 5, 0), river);
+    }
+
+    #[test]
+    fn fair_pages_scales() {
+        // 1,000 feeds of 20 posts, one of them posting 2,000 times: well under a second.
+        let mut river: Vec<PostRef> = (0..2000).map(|i| PostRef { feed: 0, item: i }).collect();
+        river.extend((0..20_000).map(|i| PostRef {
+            feed: 1 + i % 1000,
+            item: i / 1000,
+        }));
+        let start = std::time::Instant::now();
+        let fair = fair_pages(&river, 30, 3);
+        assert_eq!(fair.len(), river.len());
+        assert!(fair[..30].iter().filter(|p| p.feed == 0).count() == 3);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+    }
 }
