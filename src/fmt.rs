@@ -5,8 +5,9 @@
 //! - top-level keys in the order `name`, `bio`, `homepage`, `avatar`, `source`, then any other
 //!   key in the order written; inside each `[[feeds]]` table `url`, `title`, `tags`, `note`,
 //!   then any other key;
-//! - keys bare, strings quoted the way `toml_edit` prefers (double quotes unless the text
-//!   holds a `"` or a line break), tags on one line as `["a", "b"]`, one space around `=`;
+//! - keys bare, strings quoted the way `toml_edit` prefers (double quotes; single quotes when
+//!   the text holds a `"` or a `\`, triple quotes when it spans lines), tags on one line as
+//!   `["a", "b"]` (unless comments are written inside the array), one space around `=`;
 //! - no blank lines between the keys of a table, exactly one blank line before each
 //!   `[[feeds]]` header, one newline at the end of the file, no trailing whitespace;
 //! - a feed list written inline (`feeds = [{ url = "…" }]`) becomes `[[feeds]]` tables;
@@ -290,6 +291,16 @@ mod tests {
         // The data is the same.
         let a: toml::Value = toml::from_str(text).unwrap();
         let b: toml::Value = toml::from_str(&once).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn multi_line_and_awkward_strings_round_trip() {
+        let text = "name = \"Ana\"\nbio = \"\"\"\nFirst line.\nSecond \"quoted\" line with 'both'.\n\"\"\"\nsource = 'C:\\path'\n";
+        let out = format_list(text).unwrap();
+        assert_eq!(format_list(&out).unwrap(), out);
+        let a: toml::Value = toml::from_str(text).unwrap();
+        let b: toml::Value = toml::from_str(&out).unwrap();
         assert_eq!(a, b);
     }
 
