@@ -402,7 +402,7 @@ mod tests {
     }
 
     fn posts(feeds: &[usize]) -> Vec<PostRef> {
-        let mut next = vec![0; 8];
+        let mut next = [0; 8];
         feeds
             .iter()
             .map(|&f| {
