@@ -24,8 +24,15 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// How many posts the Atom feeds carry.
+/// How many posts the site's Atom feed carries.
 const ATOM_ENTRIES: usize = 50;
+
+/// How many posts a person's (or a tag's) Atom feed carries: there are many of them.
+const ATOM_ENTRIES_SMALL: usize = 20;
+
+/// How many readers a post shows by name; the rest are counted. A feed read by hundreds of
+/// people must not put hundreds of badges on every one of its posts.
+const POST_READERS: usize = 8;
 
 /// The theme's stylesheet for Atom and OPML files, at the root of the output.
 pub const XSL_FILE: &str = "feed.xsl";
@@ -64,7 +71,10 @@ struct PostView<'a> {
     excerpt: &'a str,
     /// The full content (sanitized HTML), when the feed publishes more than the excerpt shows.
     content_html: Option<&'a str>,
+    /// The first [`POST_READERS`] readers of the post's feed.
     readers: &'a [ReaderView],
+    /// How many more readers the feed has.
+    readers_more: usize,
 }
 
 #[derive(Serialize, Clone)]
@@ -251,6 +261,7 @@ impl Renderer<'_> {
     fn post(&self, post: PostRef) -> PostView<'_> {
         let feed = &self.index.feeds[post.feed];
         let item = &feed.items[post.item];
+        let readers = &self.readers_of_feed[post.feed];
         PostView {
             title: &item.title,
             link: item.link.as_deref(),
@@ -266,7 +277,8 @@ impl Renderer<'_> {
                 .content_html
                 .as_deref()
                 .filter(|_| self.full_content[post.feed][post.item]),
-            readers: &self.readers_of_feed[post.feed],
+            readers: &readers[..readers.len().min(POST_READERS)],
+            readers_more: readers.len().saturating_sub(POST_READERS),
         }
     }
 
@@ -714,7 +726,9 @@ impl Renderer<'_> {
         let all: Vec<usize> = (0..index.feeds.len()).collect();
         files.push(OutputFile {
             path: "atom.xml".into(),
-            bytes: self.atom(&self.config.title, "", &index.river).into_bytes(),
+            bytes: self
+                .atom(&self.config.title, "", &index.river, ATOM_ENTRIES)
+                .into_bytes(),
         });
         files.push(OutputFile {
             path: "feeds.opml".into(),
@@ -727,7 +741,7 @@ impl Renderer<'_> {
             files.push(OutputFile {
                 path: format!("{path}atom.xml"),
                 bytes: self
-                    .atom(&title, &path, &index.river_of(feeds))
+                    .atom(&title, &path, &index.river_of(feeds), ATOM_ENTRIES_SMALL)
                     .into_bytes(),
             });
             files.push(OutputFile {
@@ -750,6 +764,7 @@ impl Renderer<'_> {
                         &format!("Tagged {} · {}", tag.name, self.config.title),
                         &path,
                         &index.river_of(&tag.feeds),
+                        ATOM_ENTRIES_SMALL,
                     )
                     .into_bytes(),
             });
@@ -808,7 +823,7 @@ impl Renderer<'_> {
     }
 
     /// An Atom 1.0 document of the newest posts of `posts`, for the page at `page_path`.
-    fn atom(&self, title: &str, page_path: &str, posts: &[PostRef]) -> String {
+    fn atom(&self, title: &str, page_path: &str, posts: &[PostRef], limit: usize) -> String {
         use std::fmt::Write as _;
         let index = self.index;
         let base = &self.base_url;
@@ -850,7 +865,7 @@ impl Renderer<'_> {
             "  <generator version=\"{}\">toluu</generator>",
             env!("CARGO_PKG_VERSION")
         );
-        for &post in posts.iter().take(ATOM_ENTRIES) {
+        for &post in posts.iter().take(limit) {
             let feed = &index.feeds[post.feed];
             let item = index.item(post);
             let id = match &item.link {

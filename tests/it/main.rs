@@ -6,6 +6,7 @@ mod conformance;
 mod errors;
 mod example;
 mod fmt;
+mod links;
 mod lint;
 mod parsing;
 mod river;
