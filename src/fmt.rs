@@ -11,7 +11,9 @@
 //! - no blank lines between the keys of a table, exactly one blank line before each
 //!   `[[feeds]]` header, one newline at the end of the file, no trailing whitespace;
 //! - a feed list written inline (`feeds = [{ url = "…" }]`) becomes `[[feeds]]` tables;
-//! - comments stay attached to what they were written above (or after, on the same line).
+//! - comments stay attached to what they were written above (or after, on the same line); a
+//!   comment block at the top of the file followed by a blank line is the file's header and
+//!   stays at the top, followed by one blank line.
 //!
 //! Feeds are **kept in the order written**, not sorted: the order of a reading list is the
 //! person's own (people put the feeds they care most about first), the site shows it as
@@ -111,7 +113,28 @@ pub fn format_list(text: &str) -> Result<String, toml_edit::TomlError> {
         };
     }
 
+    // A comment block at the top of the file followed by a blank line is about the whole file:
+    // it stays at the top whatever key comes first.
+    let header = take_file_header(root);
     format_table(root, PERSON_KEYS);
+    if !header.is_empty() {
+        let first_key = root
+            .iter()
+            .find(|(_, item)| item.is_value())
+            .map(|(k, _)| k.to_owned());
+        // `take_file_header` found the header on a plain value, so there is a first key.
+        if let Some(key) = first_key
+            && let Some(mut k) = root.key_mut(&key)
+        {
+            let rest = k
+                .leaf_decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("")
+                .to_owned();
+            k.leaf_decor_mut().set_prefix(format!("{header}\n{rest}"));
+        }
+    }
     let has_root_values = root.iter().any(|(_, item)| item.is_value());
     let mut position = 1;
     let mut first_table = !has_root_values;
@@ -155,6 +178,38 @@ fn format_feeds(aot: &mut ArrayOfTables, position: &mut isize, first_table: &mut
         table.set_position(Some(*position));
         *position += 1;
     }
+}
+
+/// Removes the file's header comment (comment lines at the very top followed by a blank line)
+/// from the first key's decoration, and returns it (comment lines, without the blank line).
+fn take_file_header(root: &mut Table) -> String {
+    let Some(first) = root
+        .iter()
+        .find(|(_, item)| item.is_value())
+        .map(|(k, _)| k.to_owned())
+    else {
+        return String::new();
+    };
+    let Some(mut key) = root.key_mut(&first) else {
+        return String::new();
+    };
+    let prefix = key
+        .leaf_decor()
+        .prefix()
+        .and_then(|p| p.as_str())
+        .unwrap_or("")
+        .to_owned();
+    let lines: Vec<&str> = prefix.lines().collect();
+    let Some(blank) = lines.iter().rposition(|l| l.trim().is_empty()) else {
+        return String::new();
+    };
+    let header = comments(&lines[..blank].join("\n"));
+    if header.is_empty() {
+        return String::new();
+    }
+    key.leaf_decor_mut()
+        .set_prefix(comments(&lines[blank..].join("\n")));
+    header
 }
 
 /// A table header's decoration: one blank line, then its comments, unless it opens the file.
@@ -302,6 +357,17 @@ mod tests {
         let a: toml::Value = toml::from_str(text).unwrap();
         let b: toml::Value = toml::from_str(&out).unwrap();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_file_header_comment_stays_at_the_top() {
+        let text = "# Reading list of Ana.\n# Edit by pull request.\n\n\n# about bio\nbio = 'x'\nname = 'A'\n";
+        let out = format_list(text).unwrap();
+        assert_eq!(
+            out,
+            "# Reading list of Ana.\n# Edit by pull request.\n\nname = \"A\"\n# about bio\nbio = \"x\"\n"
+        );
+        assert_eq!(format_list(&out).unwrap(), out);
     }
 
     #[test]
