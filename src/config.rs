@@ -111,6 +111,9 @@ pub struct SiteConfig {
     /// When a failing feed is shown as failing, and when it is dead.
     #[serde(default)]
     pub health: HealthConfig,
+    /// How rivers share their pages between feeds.
+    #[serde(default)]
+    pub river: RiverConfig,
 }
 
 fn default_base_url() -> String {
@@ -210,6 +213,27 @@ impl Default for HealthConfig {
             grace_builds: 3,
             grace_days: 2,
             dead_after_builds: 50,
+        }
+    }
+}
+
+/// `[river]`: fairness, so that no feed takes over a river.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RiverConfig {
+    /// The most posts one feed shows on one page of a river while other feeds have posts to
+    /// show; its further posts move to the next pages. 0: no limit.
+    pub max_per_feed_per_page: usize,
+    /// The most posts of its backlog (posts dated before toluu first fetched it) a newly
+    /// added feed contributes to the rivers. 0: no limit.
+    pub new_feed_items: usize,
+}
+
+impl Default for RiverConfig {
+    fn default() -> Self {
+        RiverConfig {
+            max_per_feed_per_page: 3,
+            new_feed_items: 3,
         }
     }
 }

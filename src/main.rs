@@ -49,6 +49,15 @@ enum Command {
         #[arg(long)]
         fetch: bool,
     },
+    /// Rewrite every list (people/*.toml) in canonical form, keeping comments.
+    Fmt {
+        /// The site directory (holds people/).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write nothing; exit 1 and name the files that are not in canonical form.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -101,12 +110,43 @@ fn main() -> ExitCode {
         },
         Command::Check { dir, fetch: false } => match toluu::config::load_site(&dir) {
             Ok(site) => {
+                let cache = toluu::cache::Cache::new(dir.join(&site.config.build.cache_dir));
+                for warning in toluu::lint::same_feed_spellings(&site, &cache) {
+                    eprintln!("warning: {warning}");
+                }
                 let feeds = toluu::distinct_feeds(&site).len();
                 println!("ok: {} people, {} distinct feeds", site.people.len(), feeds);
                 ExitCode::SUCCESS
             }
             Err(problems) => report_error(&toluu::Error::Config(problems)),
         },
+        Command::Fmt { dir, check } => {
+            let report = toluu::fmt::fmt_site(&dir, check);
+            for file in &report.changed {
+                let verb = if check {
+                    "would reformat"
+                } else {
+                    "reformatted"
+                };
+                println!("{verb} {}", dir.join(file).display());
+            }
+            if !report.problems.is_empty() {
+                return report_error(&toluu::Error::Config(report.problems));
+            }
+            if check && !report.changed.is_empty() {
+                eprintln!(
+                    "{} list{} not in canonical form; run `toluu fmt`",
+                    report.changed.len(),
+                    if report.changed.len() == 1 {
+                        " is"
+                    } else {
+                        "s are"
+                    }
+                );
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
     }
 }
 

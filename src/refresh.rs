@@ -82,6 +82,9 @@ pub fn refresh_all(
         .thread_name(|i| format!("toluu-fetch-{i}"))
         .build()
         .map_err(|e| format!("cannot start the fetch pool: {e}"))?;
+    // One time for the whole build, so that feeds first fetched in the same build share their
+    // `first_seen` (see `index::limit_backlog`).
+    let now = Utc::now();
     let policy = Policy {
         keep: Keep {
             items: build.keep_items.max(build.items_per_feed),
@@ -92,7 +95,7 @@ pub fn refresh_all(
     Ok(pool.install(|| {
         urls.par_iter()
             .with_max_len(1)
-            .map(|url| refresh_one(url, &fetcher, &policy, cache))
+            .map(|url| refresh_one(url, &fetcher, &policy, cache, now))
             .collect()
     }))
 }
@@ -139,13 +142,18 @@ fn from_cache(url: &str, cache: &Cache) -> FeedState {
     }
 }
 
-fn refresh_one(url: &str, fetcher: &Fetcher, policy: &Policy, cache: &Cache) -> FeedState {
+fn refresh_one(
+    url: &str,
+    fetcher: &Fetcher,
+    policy: &Policy,
+    cache: &Cache,
+    now: DateTime<Utc>,
+) -> FeedState {
     let start = Instant::now();
     let (previous, cache_warning) = match cache.load(url) {
         Ok(entry) => (entry, None),
         Err(warning) => (None, Some(warning)),
     };
-    let now = Utc::now();
     if let Some(prev) = &previous
         && let Some(after) = prev.fetch.next_fetch_after
         && now < after
@@ -204,6 +212,7 @@ fn apply(
         url: url.to_owned(),
         fetch: FetchRecord::new(now),
         feed: None,
+        first_seen: None,
     });
     let Fetched { response, meta } = fetched;
     entry.fetch.fetched_at = now;
@@ -235,6 +244,9 @@ fn apply(
             validators,
         } => match parse_feed(&bytes, &final_url, now, policy.keep.items) {
             Ok(mut feed) => {
+                if entry.feed.is_none() && entry.first_seen.is_none() {
+                    entry.first_seen = Some(now);
+                }
                 let old = entry.feed.take().map(|f| f.items).unwrap_or_default();
                 let (items, new) = history::merge(&old, feed.items, now, policy.keep);
                 feed.items = items;

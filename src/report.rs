@@ -4,6 +4,7 @@
 //! "not modified", "failing", "moved" or "dead"; a failure within the grace period stays "ok"
 //! with a note.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -65,6 +66,15 @@ pub struct BuildReport {
 impl BuildReport {
     /// The refresh part of the report; [`BuildReport::finish`] adds the output.
     pub fn new(site: &Site, states: &[FeedState], offline: bool) -> Self {
+        let mut lists: HashMap<&str, Vec<String>> = HashMap::new();
+        for person in &site.people {
+            for feed in &person.feeds {
+                lists
+                    .entry(feed.key.as_str())
+                    .or_default()
+                    .push(person.file.display().to_string());
+            }
+        }
         let feeds = states
             .iter()
             .map(|s| {
@@ -85,12 +95,7 @@ impl BuildReport {
                     note: health.note,
                     failures: health.failures,
                     moved_to: health.moved_to,
-                    listed_in: site
-                        .people
-                        .iter()
-                        .filter(|p| p.feeds.iter().any(|f| f.key == s.url))
-                        .map(|p| p.file.display().to_string())
-                        .collect(),
+                    listed_in: lists.remove(s.url.as_str()).unwrap_or_default(),
                     http_status: s.http_status,
                     bytes: s.bytes,
                     items_new: s.new_items,

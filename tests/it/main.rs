@@ -5,11 +5,16 @@ mod build;
 mod conformance;
 mod errors;
 mod example;
+mod fmt;
 mod health;
 mod incremental;
 mod kill;
+mod links;
+mod lint;
 mod parsing;
+mod river;
 mod server;
+mod stylesheet;
 
 use std::fs;
 use std::path::{Path, PathBuf};
