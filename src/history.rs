@@ -3,8 +3,8 @@
 //! Items that drop out of a feed stay (up to `[build] keep_items` per feed, and for
 //! `[build] keep_days`); an item keeps the first time toluu saw it, and the date it was first
 //! published under: a server that re-dates an old post does not push it back to the top.
-//! Identity is the item's id (guid/id, else link, else a hash of title and date, see
-//! [`crate::parse`]); an item whose id changed but whose link did not is the same item.
+//! Identity is the item's id (see [`crate::parse`]); an item whose id changed (a new guid, or
+//! an id derived from an edited title) but whose link did not is the same item.
 
 use chrono::{DateTime, Duration, Utc};
 
