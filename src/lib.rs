@@ -96,10 +96,10 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
         .output_dir
         .clone()
         .unwrap_or_else(|| site_dir.join(&cfg.build.output_dir));
-    output::write_site(&out, &files)
+    let changed = output::write_site(&out, &files)
         .map_err(|e| Error::Build(format!("{}: cannot write the site: {e}", out.display())))?;
     drop(lock);
-    Ok(report.finish(out, files.len(), started.elapsed()))
+    Ok(report.finish(out, files.len(), changed, started.elapsed()))
 }
 
 /// `toluu check --fetch`: fetches every feed once, unconditionally, into a scratch cache that
@@ -119,7 +119,7 @@ pub fn check_feeds(site_dir: &Path) -> Result<BuildReport, Error> {
     let _ = std::fs::remove_dir_all(&scratch);
     let states = states.map_err(Error::Build)?;
     let report = BuildReport::new(&site, &states, false);
-    Ok(report.finish(PathBuf::new(), 0, started.elapsed()))
+    Ok(report.finish(PathBuf::new(), 0, 0, started.elapsed()))
 }
 
 /// Every distinct feed of the site's lists (normalized URLs), sorted.

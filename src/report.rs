@@ -59,6 +59,8 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     /// How many files were written.
     pub files_written: usize,
+    /// How many of them were new or changed (the others were kept as they were).
+    pub files_changed: usize,
     /// Wall time of the whole build, in milliseconds.
     pub millis: u128,
 }
@@ -113,12 +115,20 @@ impl BuildReport {
             offline,
             output_dir: PathBuf::new(),
             files_written: 0,
+            files_changed: 0,
             millis: 0,
         }
     }
 
     /// Completes the report with what was written.
-    pub fn finish(mut self, output_dir: PathBuf, files_written: usize, elapsed: Duration) -> Self {
+    pub fn finish(
+        mut self,
+        output_dir: PathBuf,
+        files_written: usize,
+        files_changed: usize,
+        elapsed: Duration,
+    ) -> Self {
+        self.files_changed = files_changed;
         self.output_dir = output_dir;
         self.files_written = files_written;
         self.millis = elapsed.as_millis();
@@ -232,8 +242,9 @@ impl fmt::Display for BuildReport {
         }
         write!(
             f,
-            "wrote {} files to {} in {:.2} s",
+            "wrote {} files ({} changed) to {} in {:.2} s",
             self.files_written,
+            self.files_changed,
             self.output_dir.display(),
             self.millis as f64 / 1000.0
         )

@@ -11,6 +11,7 @@ mod incremental;
 mod kill;
 mod links;
 mod lint;
+mod output;
 mod parsing;
 mod river;
 mod server;
