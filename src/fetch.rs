@@ -59,7 +59,7 @@ impl Fetcher {
                 attempt.error(format!("more than {max_redirects} redirects"))
             } else if !matches!(attempt.url().scheme(), "http" | "https") {
                 let scheme = attempt.url().scheme().to_owned();
-                attempt.error(format!("redirect to a non-HTTP URL ({scheme}:)"))
+                attempt.error(format!("redirect to a non-HTTP URL ({scheme}:) refused"))
             } else {
                 attempt.follow()
             }
@@ -103,6 +103,14 @@ impl Fetcher {
         let status = response.status();
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Response::NotModified;
+        }
+        if status.is_redirection()
+            && let Some(error) = refused_redirect(&response)
+        {
+            return Response::Failed {
+                error,
+                status: Some(status.as_u16()),
+            };
         }
         if !status.is_success() {
             return Response::Failed {
@@ -201,6 +209,16 @@ impl Fetcher {
             msg
         }
     }
+}
+
+/// Why a redirect reqwest handed back unfollowed was not followed, when its `Location` names
+/// a non-HTTP URL (`file:`, `ftp:`, `data:`...). reqwest does not even ask the redirect policy
+/// about such URLs, so this is where they are refused by name.
+fn refused_redirect(response: &reqwest::blocking::Response) -> Option<String> {
+    let location = response.headers().get(reqwest::header::LOCATION)?;
+    let target = response.url().join(location.to_str().ok()?).ok()?;
+    (!matches!(target.scheme(), "http" | "https"))
+        .then(|| format!("redirect to a non-HTTP URL ({}:) refused", target.scheme()))
 }
 
 fn validators_of(headers: &HeaderMap) -> Validators {

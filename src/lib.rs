@@ -6,6 +6,7 @@
 
 pub mod autodiscover;
 pub mod cache;
+pub mod charset;
 pub mod config;
 pub mod fetch;
 pub mod index;

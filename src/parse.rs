@@ -43,6 +43,8 @@ fn parse_raw(
 }
 
 fn parse_with_repairs(bytes: &[u8], url: &str) -> Result<feed_rs::model::Feed, ParseError> {
+    let reencoded = crate::charset::fix_declared_encoding(bytes);
+    let bytes = reencoded.as_deref().unwrap_or(bytes);
     let head = sniff_head(bytes);
     if looks_like_html(&head) {
         return Err(not_a_feed_html(bytes, url));
@@ -198,8 +200,8 @@ fn convert(
         .map(|d| sanitize::truncate_words(&sanitize::plain_text(&d.content), 500))
         .filter(|d| !d.is_empty());
     let clamp = |d: Option<DateTime<Utc>>| d.map(|d| d.min(fetched_at));
-    let mut items: Vec<Item> = feed
-        .entries
+    let entries = newest_distinct(feed.entries, fetched_at, max_items);
+    let mut items: Vec<Item> = entries
         .into_iter()
         .map(|entry| {
             let link = pick_link(&entry.links, feed_url.as_ref(), false)
@@ -269,6 +271,27 @@ fn convert(
         description,
         items,
     }
+}
+
+/// The entries that will become items: newest first (undated last, in feed order), one per
+/// id, at most `max_items`. Choosing them before sanitizing keeps a feed of 10,000 entries as
+/// cheap as one of `max_items`.
+fn newest_distinct(
+    mut entries: Vec<feed_rs::model::Entry>,
+    fetched_at: DateTime<Utc>,
+    max_items: usize,
+) -> Vec<feed_rs::model::Entry> {
+    let date = |e: &feed_rs::model::Entry| e.published.or(e.updated).map(|d| d.min(fetched_at));
+    entries.sort_by(|a, b| match (date(a), date(b)) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let mut seen = std::collections::HashSet::new();
+    entries.retain(|e| seen.insert(e.id.trim().to_owned()));
+    entries.truncate(max_items);
+    entries
 }
 
 /// The alternate (or first untyped) link; for a feed's own links, skip the `self` link.
