@@ -49,7 +49,19 @@ pub fn plain_text(text: &str) -> String {
         return collapse_whitespace(text);
     }
     let fragment = Html::parse_fragment(text);
-    let joined: String = fragment.root_element().text().collect();
+    // The code inside `<script>` or `<style>` is not text anyone meant to show.
+    let joined: String = fragment
+        .root_element()
+        .descendants()
+        .filter(|node| {
+            !node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "script" | "style" | "template"))
+            })
+        })
+        .filter_map(|node| node.value().as_text().map(|t| &**t))
+        .collect();
     collapse_whitespace(&joined)
 }
 
@@ -127,6 +139,10 @@ mod tests {
         );
         assert_eq!(plain_text("Fish &amp; Chips"), "Fish & Chips");
         assert_eq!(plain_text("  a \n b "), "a b");
+        assert_eq!(
+            plain_text("Quay <script>alert('x')</script><style>p{}</style>Watch"),
+            "Quay Watch"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod errors;
 mod example;
 mod hostile;
 mod parsing;
+mod safety;
 mod server;
 
 use std::fs;
