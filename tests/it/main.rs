@@ -5,6 +5,7 @@ mod build;
 mod conformance;
 mod errors;
 mod example;
+mod fuzz;
 mod hostile;
 mod parsing;
 mod safety;

@@ -62,25 +62,32 @@ pub fn url_is_safe(value: &str) -> bool {
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect::<String>()
         .to_ascii_lowercase();
-    // srcset holds "url 1x, url 2x": check each URL.
-    cleaned.split(',').all(|candidate| {
-        let url = candidate.split_whitespace().next().unwrap_or("");
-        match url.find(':') {
-            None => true,
-            Some(colon) => {
-                let before = &url[..colon];
-                let is_scheme = before
+    match cleaned.find(':') {
+        None => true,
+        Some(colon) => {
+            let before = &cleaned[..colon];
+            let is_scheme = before
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && before
                     .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-                    && before
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-                // A colon after a '/', '?' or '#' is not a scheme separator.
-                !is_scheme || before == "http" || before == "https"
-            }
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            // A colon after a '/', '?' or '#' is not a scheme separator.
+            !is_scheme || before == "http" || before == "https"
         }
-    })
+    }
+}
+
+/// Whether an attribute's URL(s) are safe; `srcset` holds "url 1x, url 2x".
+fn attribute_is_safe(attr: &str, value: &str) -> bool {
+    if attr == "srcset" {
+        value
+            .split(',')
+            .all(|c| url_is_safe(c.split_whitespace().next().unwrap_or("")))
+    } else {
+        url_is_safe(value)
+    }
 }
 
 /// Rules for an HTML document (`document`) or a fragment of feed HTML.
@@ -134,7 +141,7 @@ pub fn html_violations(html: &str, document: bool) -> Vec<String> {
                     found.push(format!("a dangerous style=\"{value}\" on <{name}>"));
                 }
             }
-            if URL_ATTRIBUTES.contains(&attr.as_str()) && !url_is_safe(value) {
+            if URL_ATTRIBUTES.contains(&attr.as_str()) && !attribute_is_safe(&attr, value) {
                 found.push(format!("a non-HTTP URL {attr}=\"{value}\" on <{name}>"));
             }
             if name == "meta" && attr == "content" && value.to_ascii_lowercase().contains("url=") {
@@ -156,7 +163,7 @@ pub fn xml_violations(xml: &str) -> Vec<String> {
         let name = node.tag_name().name();
         for attr in node.attributes() {
             let key = attr.name().to_ascii_lowercase();
-            if URL_ATTRIBUTES.contains(&key.as_str()) && !url_is_safe(attr.value()) {
+            if URL_ATTRIBUTES.contains(&key.as_str()) && !attribute_is_safe(&key, attr.value()) {
                 found.push(format!(
                     "a non-HTTP URL {key}=\"{}\" on <{name}>",
                     attr.value()
@@ -167,8 +174,9 @@ pub fn xml_violations(xml: &str) -> Vec<String> {
         if matches!(name, "loc" | "uri" | "icon" | "logo") && !url_is_safe(text) {
             found.push(format!("a non-HTTP URL in <{name}>: {text}"));
         }
-        // Escaped HTML (Atom content and summary) obeys the rules for feed HTML.
-        if matches!(name, "content" | "summary" | "title" | "subtitle") {
+        // Escaped HTML (Atom `type="html"` text constructs) obeys the rules for feed HTML;
+        // `type="text"`, the default, is shown as text by every reader.
+        if node.attribute("type") == Some("html") {
             for v in html_violations(text, false) {
                 found.push(format!("in <{name}>: {v}"));
             }
