@@ -343,7 +343,8 @@ fn dates_in_1970_and_2099() {
 }
 
 /// Guards `items_per_feed` applied before the per-item work: a feed of 10,000 items keeps
-/// its newest 20 and costs no more than a fraction of a second per thousand items.
+/// its newest 20, and costs little more than the XML parse: sanitizing all 10,000 (the
+/// mutant without the cap) takes several times as long.
 #[test]
 fn ten_thousand_items_are_capped_and_fast() {
     let mut feed = String::from(
@@ -356,7 +357,8 @@ fn ten_thousand_items_are_capped_and_fast() {
         feed.push_str(&format!(
             "<item><title>Post {i}</title><link>https://f.example/{i}</link><guid>https://f.example/{i}</guid>\
              <pubDate>Mon, {day:02} Jan 2024 {hour:02}:{minute:02}:00 GMT</pubDate>\
-             <description>&lt;p&gt;Body of &lt;b&gt;post&lt;/b&gt; {i} &lt;a href=\"/x\"&gt;link&lt;/a&gt;&lt;/p&gt;</description></item>\n"
+             <description>{}</description></item>\n",
+            "&lt;p&gt;Body of &lt;b&gt;post&lt;/b&gt; &lt;a href=\"/x\"&gt;link&lt;/a&gt;&lt;/p&gt;".repeat(6)
         ));
     }
     feed.push_str("</channel></rss>\n");
@@ -373,7 +375,8 @@ fn ten_thousand_items_are_capped_and_fast() {
             - river.matches("href=\"https://f.example/\"").count(),
         20
     );
-    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+    eprintln!("10,000 items: {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(12), "took {elapsed:?}");
 }
 
 /// Guards the de-duplication by id in `parse::convert`: three items sharing one guid are one

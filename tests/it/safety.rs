@@ -210,8 +210,10 @@ fn the_checker_catches_what_it_must() {
     }
     assert!(!xml_violations("<feed><link href=\"javascript:x()\"/></feed>").is_empty());
     assert!(
-        !xml_violations("<feed><content>&lt;script&gt;x()&lt;/script&gt;</content></feed>")
-            .is_empty()
+        !xml_violations(
+            "<feed><content type=\"html\">&lt;script&gt;x()&lt;/script&gt;</content></feed>"
+        )
+        .is_empty()
     );
     assert!(!xml_violations("<feed><content>").is_empty());
 }
