@@ -67,6 +67,25 @@ fn trickled_body_hits_the_total_deadline() {
     );
 }
 
+/// Guards the deadline wait in `Fetcher::read_capped` (reads on a helper thread): a byte
+/// every 2.9 s never trips a 3 s per-read timeout, and checking the deadline only between
+/// reads would end the fetch at the second byte, near 6 s, not at 3 s.
+#[test]
+fn stalled_reads_do_not_stretch_the_deadline() {
+    let server = TestServer::start();
+    server.route(
+        "/stall.xml",
+        Route::xml("<rss version='2.0'").trickle(Duration::from_millis(2900)),
+    );
+    let (_site, error, elapsed) = build_one(
+        "[fetch]\ntimeout_secs = 3\nconnect_timeout_secs = 1\n",
+        server.url("/stall.xml"),
+    );
+    let error = error.expect("the stalled feed fails");
+    assert!(error.contains("timed out after 3 s"), "{error}");
+    assert!(elapsed < Duration::from_millis(4500), "took {elapsed:?}");
+}
+
 /// Guards the redirect limit of the custom redirect policy in `Fetcher::new`.
 #[test]
 fn endless_redirects_stop_at_the_limit() {
