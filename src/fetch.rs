@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -101,7 +102,7 @@ impl Fetcher {
                 attempt.error(format!("more than {max_redirects} redirects"))
             } else if !matches!(attempt.url().scheme(), "http" | "https") {
                 let scheme = attempt.url().scheme().to_owned();
-                attempt.error(format!("redirect to a non-HTTP URL ({scheme}:)"))
+                attempt.error(format!("redirect to a non-HTTP URL ({scheme}:) refused"))
             } else {
                 attempt.follow()
             }
@@ -167,6 +168,14 @@ impl Fetcher {
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Response::NotModified;
         }
+        if status.is_redirection()
+            && let Some(error) = refused_redirect(&response)
+        {
+            return Response::Failed {
+                error,
+                status: Some(status.as_u16()),
+            };
+        }
         if !status.is_success() {
             return Response::Failed {
                 error: format!(
@@ -205,38 +214,49 @@ impl Fetcher {
     }
 
     /// Reads the (decompressed) body, failing past `max_bytes` or past the deadline.
+    ///
+    /// reqwest's blocking reads time out only when one read waits `timeout_secs`, so a server
+    /// sending a byte now and then could hold a fetch for ever, or nearly twice its deadline
+    /// on the last read. The reads therefore run on a helper thread and this one waits for
+    /// each chunk only until the deadline; past it, the helper is abandoned and ends at its
+    /// next read.
     fn read_capped(
         &self,
-        mut response: reqwest::blocking::Response,
+        response: reqwest::blocking::Response,
         deadline: Instant,
     ) -> Result<Vec<u8>, String> {
         let max = self.config.max_bytes;
+        let timed_out = || {
+            format!(
+                "timed out after {} s while reading the body",
+                self.config.timeout_secs
+            )
+        };
+        let chunks = read_in_background(response)?;
         let mut body = Vec::new();
-        let mut chunk = vec![0u8; 64 * 1024];
         loop {
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "timed out after {} s while reading the body",
-                    self.config.timeout_secs
-                ));
-            }
-            let n = match response.read(&mut chunk) {
-                Ok(0) => return Ok(body),
-                Ok(n) => n,
-                Err(e) => {
-                    let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+            let wait = deadline.saturating_duration_since(Instant::now());
+            let chunk = match chunks.recv_timeout(wait) {
+                Ok(Ok(chunk)) if chunk.is_empty() => return Ok(body),
+                Ok(Ok(chunk)) => chunk,
+                Ok(Err(e)) => {
+                    let timed_out_read = e.kind() == std::io::ErrorKind::TimedOut
                         || e.to_string().contains("timed out");
-                    return Err(if timed_out {
-                        format!("timed out after {} s", self.config.timeout_secs)
+                    return Err(if timed_out_read {
+                        timed_out()
                     } else {
                         format!("error while reading the body: {e}")
                     });
                 }
+                Err(RecvTimeoutError::Timeout) => return Err(timed_out()),
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err("error while reading the body: the reader stopped".to_owned());
+                }
             };
-            if body.len() as u64 + n as u64 > max {
+            if body.len() as u64 + chunk.len() as u64 > max {
                 return Err(format!("response too large: more than {max} bytes"));
             }
-            body.extend_from_slice(&chunk[..n]);
+            body.extend_from_slice(&chunk);
         }
     }
 
@@ -290,6 +310,38 @@ fn meta_of(headers: &HeaderMap) -> ResponseMeta {
         max_age,
         retry_after: text(reqwest::header::RETRY_AFTER).map(|v| v.trim().to_owned()),
     }
+}
+
+/// Why a redirect reqwest handed back unfollowed was not followed, when its `Location` names
+/// a non-HTTP URL (`file:`, `ftp:`, `data:`...). reqwest does not even ask the redirect policy
+/// about such URLs, so this is where they are refused by name.
+fn refused_redirect(response: &reqwest::blocking::Response) -> Option<String> {
+    let location = response.headers().get(reqwest::header::LOCATION)?;
+    let target = response.url().join(location.to_str().ok()?).ok()?;
+    (!matches!(target.scheme(), "http" | "https"))
+        .then(|| format!("redirect to a non-HTTP URL ({}:) refused", target.scheme()))
+}
+
+/// Reads `response` on a helper thread, sending chunks of at most 64 KiB; an empty chunk
+/// means the end of the body. The thread ends at the first read after the receiver is gone.
+fn read_in_background(
+    mut response: reqwest::blocking::Response,
+) -> Result<Receiver<std::io::Result<Vec<u8>>>, String> {
+    let (sender, receiver) = sync_channel(4);
+    std::thread::Builder::new()
+        .name("toluu-body".to_owned())
+        .spawn(move || {
+            let mut buffer = vec![0u8; 64 * 1024];
+            loop {
+                let chunk = response.read(&mut buffer).map(|n| buffer[..n].to_vec());
+                let last = !matches!(&chunk, Ok(c) if !c.is_empty());
+                if sender.send(chunk).is_err() || last {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| format!("cannot start a reader thread: {e}"))?;
+    Ok(receiver)
 }
 
 fn validators_of(headers: &HeaderMap) -> Validators {

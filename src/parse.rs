@@ -224,10 +224,8 @@ fn convert(
     } else {
         &[]
     };
-    let mut items: Vec<Item> = feed
-        .entries
+    let mut items: Vec<Item> = newest_entries(feed.entries, fetched_at, max_items)
         .into_iter()
-        .enumerate()
         .map(|(n, entry)| {
             let link = pick_link(&entry.links, feed_url.as_ref(), false)
                 .or_else(|| safe_link(&entry.id, None));
@@ -314,6 +312,28 @@ fn convert(
 /// for every untitled post of that day); those are different posts a reader wants to see, so
 /// each is kept, and the later ones get the id made unique with a hash of what tells them
 /// apart (stable from one fetch to the next, unlike a counter).
+/// The entries worth converting, with their position in the document: the newest first
+/// (undated last, in feed order), at most a little more than `max_items` (room for the exact
+/// repeats [`dedup_items`] drops). Choosing before sanitizing keeps a feed of 10,000 entries
+/// as cheap as one of `max_items`.
+fn newest_entries(
+    entries: Vec<feed_rs::model::Entry>,
+    fetched_at: DateTime<Utc>,
+    max_items: usize,
+) -> Vec<(usize, feed_rs::model::Entry)> {
+    let date = |e: &feed_rs::model::Entry| e.published.or(e.updated).map(|d| d.min(fetched_at));
+    let mut entries: Vec<(usize, feed_rs::model::Entry)> =
+        entries.into_iter().enumerate().collect();
+    entries.sort_by(|(_, a), (_, b)| match (date(a), date(b)) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    entries.truncate(max_items.saturating_add(max_items / 2 + 16));
+    entries
+}
+
 fn dedup_items(items: &mut Vec<Item>) {
     let mut seen = HashSet::new();
     items.retain(|i| seen.insert((i.id.clone(), i.title.clone(), i.link.clone(), i.date())));

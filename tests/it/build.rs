@@ -303,6 +303,9 @@ fn hostile_feeds_never_reach_a_page_unsanitized() {
         "malicious.xml",
         "future.xml",
         "atom03.xml",
+        "malicious-atom.xml",
+        "malicious-rss-fields.xml",
+        "malicious.json",
     ];
     let mut list = String::from("name = \"Mal\"\n");
     for name in names {
@@ -321,10 +324,25 @@ fn hostile_feeds_never_reach_a_page_unsanitized() {
     assert_eq!(report.failed(), 0, "{report}");
     let river = site.output("index.html");
     assert!(river.contains("Café Français"), "ISO-8859-1 decoded");
+    for kept in [
+        "Moorings checked",
+        "Deckhand Dee",
+        "Buoy one",
+        "Lock gates open",
+    ] {
+        assert!(river.contains(kept), "the harmless part stays: {kept}");
+    }
     let mut checked = 0;
     for (path, bytes) in read_tree(&site.path().join("public")) {
         if !(path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".opml")) {
             continue;
+        }
+        let broken = crate::safety::violations(&path, &bytes);
+        assert!(broken.is_empty(), "{}", broken.join("\n"));
+        // Every payload in the fixtures calls one of these; none may survive, even as text.
+        let raw = String::from_utf8_lossy(&bytes);
+        for call in ["alert(", "steal(", "msgbox("] {
+            assert!(!raw.contains(call), "{path} contains {call}");
         }
         // The theme's own script is the one script a page may load.
         let text = String::from_utf8_lossy(&bytes)

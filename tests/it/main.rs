@@ -6,7 +6,9 @@ mod conformance;
 mod errors;
 mod example;
 mod fmt;
+mod fuzz;
 mod health;
+mod hostile;
 mod incremental;
 mod kill;
 mod links;
@@ -14,6 +16,7 @@ mod lint;
 mod output;
 mod parsing;
 mod river;
+mod safety;
 mod server;
 mod stylesheet;
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -22,6 +22,23 @@ pub struct Route {
     pub hang: bool,
     /// Sent as `Last-Modified`; a request whose `If-Modified-Since` equals it gets a 304.
     pub last_modified: Option<String>,
+    /// How the body goes out: all at once, trickled, or generated without end.
+    pub send: Delivery,
+}
+
+/// How a route's body is sent.
+#[derive(Clone, Debug, Default)]
+pub enum Delivery {
+    /// The whole body, with a Content-Length.
+    #[default]
+    All,
+    /// One byte of the body per `delay`, with a Content-Length announcing all of it.
+    Trickle(Duration),
+    /// `len` bytes generated on the fly (the body repeated), without Content-Length: the
+    /// response ends when the connection closes. Never held in memory.
+    Endless(u64),
+    /// A redirect to the request path plus `/r`, for ever (the route is matched by prefix).
+    RedirectLoop,
 }
 
 impl Route {
@@ -34,6 +51,7 @@ impl Route {
             headers: Vec::new(),
             hang: false,
             last_modified: None,
+            send: Delivery::All,
         }
     }
     pub fn xml(body: impl Into<Vec<u8>>) -> Route {
@@ -59,13 +77,33 @@ impl Route {
         self.last_modified = Some(date.to_owned());
         self
     }
+    /// A redirect with `status` to `location`.
+    pub fn redirect(status: u16, location: &str) -> Route {
+        Route::status(status).with_header("Location", location)
+    }
+    /// Redirects to `/r` appended to the request path, for ever. Register it with
+    /// [`TestServer::route_prefix`].
+    pub fn redirect_loop() -> Route {
+        Route {
+            send: Delivery::RedirectLoop,
+            ..Route::status(302)
+        }
+    }
+    /// Sends the body one byte per `delay`.
+    pub fn trickle(mut self, delay: Duration) -> Route {
+        self.send = Delivery::Trickle(delay);
+        self
+    }
+    /// Sends `len` bytes, without Content-Length: the body, then XML comments generated while
+    /// sending.
+    pub fn endless(mut self, len: u64) -> Route {
+        self.send = Delivery::Endless(len);
+        self
+    }
+    /// Adds a response header.
     pub fn with_header(mut self, name: &str, value: &str) -> Route {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
-    }
-    /// A redirect with the given status to `location`.
-    pub fn redirect(status: u16, location: &str) -> Route {
-        Route::status(status).with_header("Location", location)
     }
 }
 
@@ -91,6 +129,7 @@ pub struct TestServer {
     routes: Arc<Mutex<HashMap<String, Route>>>,
     seen: Arc<Mutex<Vec<Seen>>>,
     stop: Arc<AtomicBool>,
+    sent: Arc<AtomicU64>,
 }
 
 impl TestServer {
@@ -103,14 +142,17 @@ impl TestServer {
         let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
+        let sent: Arc<AtomicU64> = Arc::default();
         {
-            let (routes, seen, stop) = (routes.clone(), seen.clone(), stop.clone());
+            let (routes, seen, stop, sent) =
+                (routes.clone(), seen.clone(), stop.clone(), sent.clone());
             thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match listener.accept() {
                         Ok((stream, _)) => {
-                            let (routes, seen, stop) = (routes.clone(), seen.clone(), stop.clone());
-                            thread::spawn(move || handle(stream, &routes, &seen, &stop));
+                            let (routes, seen, stop, sent) =
+                                (routes.clone(), seen.clone(), stop.clone(), sent.clone());
+                            thread::spawn(move || handle(stream, &routes, &seen, &stop, &sent));
                         }
                         Err(_) => thread::sleep(Duration::from_millis(5)),
                     }
@@ -122,7 +164,21 @@ impl TestServer {
             routes,
             seen,
             stop,
+            sent,
         }
+    }
+
+    /// Sets what every path starting with `prefix` answers (when no exact route matches).
+    pub fn route_prefix(&self, prefix: &str, route: Route) {
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(format!("{prefix}*"), route);
+    }
+
+    /// Body bytes written to clients so far (for streamed and trickled bodies).
+    pub fn body_bytes_sent(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
     }
 
     /// Sets (or replaces) what `path` answers.
@@ -157,6 +213,7 @@ fn handle(
     routes: &Mutex<HashMap<String, Route>>,
     seen: &Mutex<Vec<Seen>>,
     stop: &AtomicBool,
+    sent: &AtomicU64,
 ) {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
@@ -196,7 +253,17 @@ fn handle(
         user_agent: header("user-agent"),
         if_modified_since: header("if-modified-since"),
     });
-    let route = routes.lock().unwrap().get(&path).cloned();
+    let route = {
+        let routes = routes.lock().unwrap();
+        routes.get(&path).cloned().or_else(|| {
+            routes
+                .iter()
+                .filter_map(|(k, r)| Some((k.strip_suffix('*')?, r)))
+                .filter(|(prefix, _)| path.starts_with(prefix))
+                .max_by_key(|(prefix, _)| prefix.len())
+                .map(|(_, r)| r.clone())
+        })
+    };
     let Some(route) = route else {
         let _ = write_response(&mut stream, 404, "text/plain", &[], b"not found");
         return;
@@ -216,6 +283,20 @@ fn handle(
             return;
         }
     }
+    match route.send {
+        Delivery::All => {}
+        Delivery::RedirectLoop => {
+            extra.push(("Location".to_owned(), format!("{path}/r")));
+        }
+        Delivery::Trickle(delay) => {
+            let _ = trickle(&mut stream, &route, &extra, delay, stop, sent);
+            return;
+        }
+        Delivery::Endless(len) => {
+            let _ = endless(&mut stream, &route, &extra, len, stop, sent);
+            return;
+        }
+    }
     if let Some(etag) = &route.etag {
         extra.push(("ETag".to_owned(), etag.clone()));
         if if_none_match.as_ref() == Some(etag) {
@@ -230,6 +311,64 @@ fn handle(
         &extra,
         &route.body,
     );
+}
+
+fn head(status: u16, content_type: &str, headers: &[(String, String)]) -> String {
+    let mut head =
+        format!("HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head
+}
+
+fn trickle(
+    stream: &mut TcpStream,
+    route: &Route,
+    headers: &[(String, String)],
+    delay: Duration,
+    stop: &AtomicBool,
+    sent: &AtomicU64,
+) -> std::io::Result<()> {
+    let _ = stream.set_nodelay(true);
+    let mut head = head(route.status, &route.content_type, headers);
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", route.body.len()));
+    stream.write_all(head.as_bytes())?;
+    stream.flush()?;
+    for byte in &route.body {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        stream.write_all(std::slice::from_ref(byte))?;
+        stream.flush()?;
+        sent.fetch_add(1, Ordering::SeqCst);
+        thread::sleep(delay);
+    }
+    Ok(())
+}
+
+fn endless(
+    stream: &mut TcpStream,
+    route: &Route,
+    headers: &[(String, String)],
+    len: u64,
+    stop: &AtomicBool,
+    sent: &AtomicU64,
+) -> std::io::Result<()> {
+    let mut head = head(route.status, &route.content_type, headers);
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    // The body once, then XML comments as padding, 64 KiB at a time.
+    stream.write_all(&route.body)?;
+    let mut left = len.saturating_sub(route.body.len() as u64);
+    let chunk = "<!-- padding -->".repeat(4096).into_bytes();
+    while left > 0 && !stop.load(Ordering::SeqCst) {
+        let n = left.min(chunk.len() as u64) as usize;
+        stream.write_all(&chunk[..n])?;
+        sent.fetch_add(n as u64, Ordering::SeqCst);
+        left -= n as u64;
+    }
+    stream.flush()
 }
 
 fn write_response(
