@@ -23,6 +23,7 @@ pub mod refresh;
 pub mod render;
 pub mod report;
 pub mod sanitize;
+pub mod shard;
 pub mod status;
 pub mod theme;
 pub mod urls;
@@ -43,6 +44,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Override `[build] output_dir`.
     pub output_dir: Option<PathBuf>,
+    /// State directories of sharded fetches (`toluu fetch --shard`) to merge into the site's
+    /// state before building.
+    pub merge_state: Vec<PathBuf>,
 }
 
 /// Why a build could not complete.
@@ -66,6 +70,11 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
 
     let urls = distinct_feeds(&site);
     let offline = options.offline || cfg.fetch.offline;
+    let merge_warnings = if options.merge_state.is_empty() {
+        Vec::new()
+    } else {
+        shard::merge_into(&cache, &options.merge_state).map_err(Error::Build)?
+    };
     // Only a build that fetches writes the state, so only it takes the lock; an offline build
     // reads cache files, which are replaced atomically.
     let lock = if offline {
@@ -79,6 +88,7 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     let states = refresh::refresh_all(&urls, &cfg.fetch, &cfg.build, &cache, offline)
         .map_err(Error::Build)?;
     let mut report = BuildReport::new(&site, &states, offline);
+    report.cache_warnings.extend(merge_warnings);
     if let Some(lock) = &lock
         && let Some(pid) = lock.taken_over_from
     {
@@ -100,6 +110,49 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
         .map_err(|e| Error::Build(format!("{}: cannot write the site: {e}", out.display())))?;
     drop(lock);
     Ok(report.finish(out, files.len(), changed, started.elapsed()))
+}
+
+/// Options of `toluu fetch`: refresh the state without building.
+#[derive(Debug, Clone, Default)]
+pub struct FetchOptions {
+    /// Fetch only this shard of the feeds.
+    pub shard: Option<shard::Shard>,
+    /// Write the state here instead of the site's `[build] cache_dir`.
+    pub cache_dir: Option<PathBuf>,
+    /// The run's time; every shard of one run passes the same (default: now).
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `toluu fetch`: refreshes the feeds (or one shard of them) into a state directory and
+/// renders nothing. A later `toluu build --offline --merge-state DIR…` builds from the shards.
+pub fn fetch(site_dir: &Path, options: &FetchOptions) -> Result<BuildReport, Error> {
+    let started = std::time::Instant::now();
+    let site = config::load_site(site_dir).map_err(Error::Config)?;
+    let cfg = &site.config;
+    let cache = Cache::new(
+        options
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| site_dir.join(&cfg.build.cache_dir)),
+    );
+    let mut urls = distinct_feeds(&site);
+    if let Some(shard) = options.shard {
+        urls.retain(|u| shard.contains(u));
+    }
+    std::fs::create_dir_all(cache.dir())
+        .map_err(|e| Error::Build(format!("{}: {e}", cache.dir().display())))?;
+    // The site's own state shares the build's lock; a separate shard directory has its own.
+    let lock_path = match &options.cache_dir {
+        Some(dir) => dir.join(".lock"),
+        None => cache.dir().parent().unwrap_or(site_dir).join("lock"),
+    };
+    let lock = lock::BuildLock::acquire(&lock_path).map_err(Error::Build)?;
+    let now = options.at.unwrap_or_else(chrono::Utc::now);
+    let states = refresh::refresh_all_at(&urls, &cfg.fetch, &cfg.build, &cache, false, now)
+        .map_err(Error::Build)?;
+    drop(lock);
+    let report = BuildReport::new(&site, &states, false);
+    Ok(report.finish(PathBuf::new(), 0, 0, started.elapsed()))
 }
 
 /// `toluu check --fetch`: fetches every feed once, unconditionally, into a scratch cache that

@@ -38,6 +38,24 @@ enum Command {
         /// Print only errors.
         #[arg(long, short = 'q')]
         quiet: bool,
+        /// Merge the state written by `toluu fetch --shard` into the site's first (repeatable).
+        #[arg(long, value_name = "DIR")]
+        merge_state: Vec<PathBuf>,
+    },
+    /// Fetch the feeds (or one shard of them) into the state, without building the site.
+    Fetch {
+        /// The site directory (holds toluu.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Fetch only shard K of N (e.g. 2/4): a fixed split by URL hash.
+        #[arg(long, value_name = "K/N", value_parser = toluu::shard::Shard::parse)]
+        shard: Option<toluu::shard::Shard>,
+        /// Write the state to this directory instead of the site's cache.
+        #[arg(long, value_name = "DIR")]
+        state_dir: Option<PathBuf>,
+        /// The run's time (RFC 3339); give every shard of one run the same.
+        #[arg(long, value_name = "TIME")]
+        at: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Check toluu.toml and every list; print every problem as file:line:col.
     Check {
@@ -62,6 +80,25 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Fetch {
+            dir,
+            shard,
+            state_dir,
+            at,
+        } => {
+            let options = toluu::FetchOptions {
+                shard,
+                cache_dir: state_dir,
+                at,
+            };
+            match toluu::fetch(&dir, &options) {
+                Ok(summary) => {
+                    eprintln!("{summary}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report_error(&e),
+            }
+        }
         Command::Build {
             dir,
             offline,
@@ -70,11 +107,13 @@ fn main() -> ExitCode {
             output_dir,
             report,
             quiet,
+            merge_state,
         } => {
             let options = toluu::BuildOptions {
                 offline,
                 base_url,
                 output_dir,
+                merge_state,
             };
             match toluu::build(&dir, &options) {
                 Ok(summary) => {

@@ -73,6 +73,19 @@ pub fn refresh_all(
     cache: &Cache,
     offline: bool,
 ) -> Result<Vec<FeedState>, String> {
+    refresh_all_at(urls, config, build, cache, offline, Utc::now())
+}
+
+/// [`refresh_all`] with the build's time given: the shards of one sharded fetch share it, so
+/// that feeds first fetched in the same run share their `first_seen` whichever shard got them.
+pub fn refresh_all_at(
+    urls: &[String],
+    config: &FetchConfig,
+    build: &BuildConfig,
+    cache: &Cache,
+    offline: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<FeedState>, String> {
     if offline {
         return Ok(urls.par_iter().map(|url| from_cache(url, cache)).collect());
     }
@@ -82,9 +95,8 @@ pub fn refresh_all(
         .thread_name(|i| format!("toluu-fetch-{i}"))
         .build()
         .map_err(|e| format!("cannot start the fetch pool: {e}"))?;
-    // One time for the whole build, so that feeds first fetched in the same build share their
-    // `first_seen` (see `index::limit_backlog`).
-    let now = Utc::now();
+    // One time for the whole build (`now`), so that feeds first fetched in the same build share
+    // their `first_seen` (see `index::limit_backlog`).
     let policy = Policy {
         keep: Keep {
             items: build.keep_items.max(build.items_per_feed),

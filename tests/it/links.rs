@@ -61,6 +61,7 @@ fn every_internal_link_of_the_example_site_resolves() {
         offline: true,
         output_dir: Some(out.path().join("public")),
         base_url: Some("https://acme.github.io/reading/".into()),
+        ..Default::default()
     };
     toluu::build(&root.join("example-site"), &options).expect("example builds");
     let (checked, broken) = broken_links(&out.path().join("public"), "/reading/");

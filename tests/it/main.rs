@@ -18,6 +18,7 @@ mod parsing;
 mod river;
 mod safety;
 mod server;
+mod shard;
 mod stylesheet;
 
 use std::fs;
