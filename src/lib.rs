@@ -6,7 +6,9 @@
 
 pub mod autodiscover;
 pub mod cache;
+pub mod check;
 pub mod config;
+pub mod edit;
 pub mod fetch;
 pub mod index;
 pub mod markdown;
@@ -14,11 +16,15 @@ pub mod model;
 pub mod opml;
 pub mod output;
 pub mod parse;
+pub mod progress;
 pub mod refresh;
 pub mod render;
 pub mod report;
 pub mod sanitize;
+pub mod scaffold;
+pub mod serve;
 pub mod theme;
+pub mod toml_errors;
 pub mod urls;
 pub mod xml;
 
@@ -37,6 +43,21 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Override `[build] output_dir`.
     pub output_dir: Option<PathBuf>,
+    /// Fetch only the feeds the cache has never seen (`serve` rebuilds); ignored when offline.
+    pub fetch_missing_only: bool,
+    /// Told about each feed as it is refreshed (progress bars).
+    pub observer: refresh::Observer,
+}
+
+/// A site rendered in memory, not yet written.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The refresh part of the build report.
+    pub report: BuildReport,
+    /// Every file of the site.
+    pub files: Vec<render::OutputFile>,
+    /// Where [`build`] writes them.
+    pub output_dir: PathBuf,
 }
 
 /// Why a build could not complete.
@@ -53,6 +74,18 @@ pub enum Error {
 /// Builds the site in `site_dir`: the whole pipeline.
 pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = std::time::Instant::now();
+    let Rendered {
+        report,
+        files,
+        output_dir: out,
+    } = render(site_dir, options)?;
+    output::write_site(&out, &files)
+        .map_err(|e| Error::Build(format!("{}: cannot write the site: {e}", out.display())))?;
+    Ok(report.finish(out, files.len(), started.elapsed()))
+}
+
+/// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).
+pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error> {
     let site = config::load_site(site_dir).map_err(Error::Config)?;
     let cfg = &site.config;
     let theme = theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
@@ -60,21 +93,35 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
 
     let urls = distinct_feeds(&site);
     let offline = options.offline || cfg.fetch.offline;
-    let states = refresh::refresh_all(&urls, &cfg.fetch, cfg.build.items_per_feed, &cache, offline)
-        .map_err(Error::Build)?;
+    let mode = match (offline, options.fetch_missing_only) {
+        (true, _) => refresh::Mode::Offline,
+        (false, true) => refresh::Mode::MissingOnly,
+        (false, false) => refresh::Mode::All,
+    };
+    let states = refresh::refresh_observed(
+        &urls,
+        &cfg.fetch,
+        cfg.build.items_per_feed,
+        &cache,
+        mode,
+        &options.observer,
+    )
+    .map_err(Error::Build)?;
     let report = BuildReport::new(&site, &states, offline);
 
     let index = index::build_index(&site, states, cfg.build.items_per_feed);
     let base_url = options.base_url.as_deref().unwrap_or(&cfg.base_url);
     let files = render::render_site(&site, &index, &theme, base_url).map_err(Error::Build)?;
 
-    let out = options
+    let output_dir = options
         .output_dir
         .clone()
         .unwrap_or_else(|| site_dir.join(&cfg.build.output_dir));
-    output::write_site(&out, &files)
-        .map_err(|e| Error::Build(format!("{}: cannot write the site: {e}", out.display())))?;
-    Ok(report.finish(out, files.len(), started.elapsed()))
+    Ok(Rendered {
+        report,
+        files,
+        output_dir,
+    })
 }
 
 /// Every distinct feed of the site's lists (normalized URLs), sorted.
