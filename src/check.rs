@@ -112,7 +112,11 @@ fn locate_probe(site: &Site, url: &str, probe: &Probe, report: &mut CheckReport)
     for person in &site.people {
         for sub in person.feeds.iter().filter(|f| f.key == url) {
             let text = fs::read_to_string(site.root.join(&person.file)).unwrap_or_default();
-            let offset = text.find(&sub.url).unwrap_or(0);
+            // At the value's opening quote, like the other diagnostics of a list.
+            let offset = text
+                .find(&format!("\"{}\"", sub.url))
+                .or_else(|| text.find(&sub.url))
+                .unwrap_or(0);
             let at = |msg: String| Diagnostic::at(&person.file, &text, offset, msg);
             match probe {
                 Probe::Ok => {}

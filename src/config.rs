@@ -339,9 +339,11 @@ pub fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             format!("cannot read the site configuration: {e}"),
         )]
     })?;
-    let config: SiteConfig = crate::toml_errors::from_str_all(rel, &text)?;
+    let (config, mut problems) = crate::toml_errors::from_str_lenient::<SiteConfig>(rel, &text);
+    let Some(config) = config else {
+        return Err(problems);
+    };
     let at_key = |key: &str| text.find(key).unwrap_or(0);
-    let mut problems = Vec::new();
     match url::Url::parse(&config.base_url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => {}
         _ => {
@@ -411,8 +413,10 @@ fn load_person(path: &Path, rel: &Path) -> Result<Person, Vec<Diagnostic>> {
     if extension(path) == "opml" {
         return crate::opml::parse_person(&text, rel, slug);
     }
-    let file: PersonFile = crate::toml_errors::from_str_all(rel, &text)?;
-    let mut problems = Vec::new();
+    let (file, mut problems) = crate::toml_errors::from_str_lenient::<PersonFile>(rel, &text);
+    let Some(file) = file else {
+        return Err(problems);
+    };
     let name = match &file.name {
         Some(name) if name.get_ref().trim().is_empty() => {
             problems.push(Diagnostic::at(

@@ -19,12 +19,24 @@ const MAX_UNKNOWN: usize = 100;
 /// Deserializes `text` (the file `rel`) into `T`. On failure, returns every unknown key, then
 /// the first other error, each located in `text`.
 pub fn from_str_all<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
+    match from_str_lenient(rel, text) {
+        (Some(value), problems) if problems.is_empty() => Ok(value),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Like [`from_str_all`], but also returns the value read without the unknown keys, when
+/// they were the only problem, so that the caller can check the rest. Spans in the value
+/// point into `text`.
+pub fn from_str_lenient<T: DeserializeOwned>(
+    rel: &Path,
+    text: &str,
+) -> (Option<T>, Vec<Diagnostic>) {
     let mut current = text.to_owned();
     let mut problems = Vec::new();
     loop {
         let err = match toml::from_str::<T>(&current) {
-            Ok(value) if problems.is_empty() => return Ok(value),
-            Ok(_) => return Err(problems),
+            Ok(value) => return (Some(value), problems),
             Err(err) => err,
         };
         let span = err.span();
@@ -33,11 +45,11 @@ pub fn from_str_all<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Ve
         let unknown = message.starts_with("unknown field");
         problems.push(Diagnostic::at(rel, text, offset, message));
         if !unknown || problems.len() >= MAX_UNKNOWN {
-            return Err(problems);
+            return (None, problems);
         }
         match span.and_then(|s| blank_entry(&current, s.start)) {
             Some(next) if next != current => current = next,
-            _ => return Err(problems),
+            _ => return (None, problems),
         }
     }
 }
