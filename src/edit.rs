@@ -180,6 +180,7 @@ fn listed(doc: &DocumentMut) -> Vec<String> {
 /// the list is written that way).
 fn append(doc: &mut DocumentMut, sub: &Subscription) -> Result<(), String> {
     let mut table = Table::new();
+    table.decor_mut().set_prefix("\n");
     table["url"] = toml_edit::value(&sub.url);
     if let Some(title) = &sub.title {
         table["title"] = toml_edit::value(title);
@@ -192,6 +193,14 @@ fn append(doc: &mut DocumentMut, sub: &Subscription) -> Result<(), String> {
     }
     match doc.get_mut("feeds") {
         None => {
+            // Comments at the end of the file stay above the new table, not below it.
+            let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
+            if !trailing.trim().is_empty() {
+                table
+                    .decor_mut()
+                    .set_prefix(format!("{}\n\n", trailing.trim_end()));
+                doc.set_trailing("");
+            }
             let mut array = ArrayOfTables::new();
             array.push(table);
             doc["feeds"] = Item::ArrayOfTables(array);
@@ -360,4 +369,50 @@ pub fn export_opml(root: &Path, person: Option<&str>) -> Result<String, String> 
         _ => (site.config.title.clone(), None),
     };
     Ok(write_blogroll(&title, owner, &entries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sub(url: &str, tags: &[&str]) -> Subscription {
+        Subscription {
+            url: url.to_owned(),
+            key: urls::normalize(url).unwrap(),
+            title: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_first_feed_goes_below_the_comments_at_the_end() {
+        let mut doc: DocumentMut = "# top\nname = \"A\" # inline\n# homepage = \"x\"\n\n"
+            .parse()
+            .unwrap();
+        append(&mut doc, &sub("https://a.example/feed", &["t"])).unwrap();
+        assert_eq!(
+            doc.to_string(),
+            "# top\nname = \"A\" # inline\n# homepage = \"x\"\n\n[[feeds]]\nurl = \"https://a.example/feed\"\ntags = [\"t\"]\n"
+        );
+    }
+
+    #[test]
+    fn inline_feed_arrays_get_an_inline_table() {
+        let mut doc: DocumentMut = "name = \"A\"\nfeeds = [{ url = \"https://a.example/\" }]\n"
+            .parse()
+            .unwrap();
+        append(&mut doc, &sub("https://b.example/", &[])).unwrap();
+        assert_eq!(
+            listed(&doc),
+            vec![
+                "https://a.example/".to_owned(),
+                "https://b.example/".to_owned()
+            ]
+        );
+        assert!(
+            doc.to_string().contains("{ url = \"https://b.example/\" }"),
+            "{doc}"
+        );
+    }
 }

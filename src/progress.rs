@@ -32,9 +32,11 @@ impl BuildProgress {
         let bar = (terminal && verbosity != Verbosity::Quiet).then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template("{prefix:>10.cyan.bold} [{bar:30}] {pos}/{len} {msg}")
-                    .expect("a valid template")
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{prefix:>10.cyan.bold} [{bar:30}] {pos}/{len} {wide_msg}",
+                )
+                .expect("a valid template")
+                .progress_chars("=> "),
             );
             bar.set_prefix("fetching");
             bar
@@ -47,7 +49,10 @@ impl BuildProgress {
                 Progress::Start { total: n, fetching } => {
                     total.store(n, Ordering::SeqCst);
                     match &bar {
-                        Some(bar) => bar.set_length(n as u64),
+                        Some(bar) => {
+                            bar.set_prefix(if fetching == 0 { "reading" } else { "fetching" });
+                            bar.set_length(n as u64);
+                        }
                         None if verbosity != Verbosity::Quiet => {
                             eprintln!("refreshing {n} feeds ({fetching} to fetch)");
                         }

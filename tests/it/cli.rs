@@ -796,3 +796,15 @@ fn serve_offline_fetches_nothing() {
     serve.wait_for("/people/ana/", "the rebuild", |_, b| b.contains("Ana B"));
     assert!(server.seen().is_empty(), "{:?}", server.seen());
 }
+
+#[test]
+fn readme_shows_the_workflow_init_writes() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme
+        .find("## Publishing to GitHub Pages")
+        .expect("section")..];
+    let start = section.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    assert_eq!(block, toluu::scaffold::workflow(None));
+}
