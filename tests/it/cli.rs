@@ -764,6 +764,16 @@ fn serve_rebuilds_on_change_shows_errors_and_recovers() {
     });
     assert!(home.contains("Post from B"));
     assert!(serve.lines().iter().any(|l| l.starts_with("rebuilt in")));
+
+    // A template error (in a templates/ folder made after the server started): shown the same
+    // way; deleting the broken template recovers.
+    site.write("templates/404.html", "{% if %}");
+    let error = serve.wait_for("/", "the template error", |s, _| s == 500);
+    assert!(error.contains("template error"), "{error}");
+    fs::remove_file(site.path().join("templates/404.html")).unwrap();
+    serve.wait_for("/", "recovery from the template error", |s, b| {
+        s == 200 && b.contains("Fixed Title")
+    });
     assert!(
         !site.path().join("public").exists(),
         "serve writes no output"
