@@ -84,8 +84,15 @@ pub fn run(command: Command) -> ExitCode {
             }
         }
         Command::Serve { dir, port, offline } => {
-            let options = serve::ServeOptions { port, offline };
-            match serve::serve(&dir, &options) {
+            let (progress, observer) = BuildProgress::new(Verbosity::Normal);
+            let options = serve::ServeOptions {
+                port,
+                offline,
+                observer,
+            };
+            let result = serve::serve(&dir, &options);
+            progress.finish();
+            match result {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&e),
             }
@@ -98,18 +105,16 @@ pub fn run(command: Command) -> ExitCode {
             pick,
             name,
             site,
-        } => add(
-            &site.dir,
-            &url,
-            pick,
-            edit::NewFeed {
+        } => {
+            let feed = edit::NewFeed {
                 person,
-                url: String::new(),
+                url,
                 tags,
                 note,
                 name,
-            },
-        ),
+            };
+            add(&site.dir, feed, pick)
+        }
         Command::Import { file, person, site } => {
             match edit::import_opml(&site.dir, &file, &person) {
                 Ok(summary) => {
@@ -168,13 +173,14 @@ pub fn run(command: Command) -> ExitCode {
     }
 }
 
-/// `toluu add`: find the feeds, pick one, append it.
-fn add(dir: &Path, url: &str, pick: Option<usize>, mut feed: edit::NewFeed) -> ExitCode {
+/// `toluu add`: find the feeds of `feed.url`, pick one, append it.
+fn add(dir: &Path, mut feed: edit::NewFeed, pick: Option<usize>) -> ExitCode {
+    let url = feed.url.clone();
     let fetch = match toluu::config::load_config(dir) {
         Ok(config) => config.fetch,
         Err(problems) => return report_error(&toluu::Error::Config(problems)),
     };
-    let choices = match edit::discover(url, &fetch) {
+    let choices = match edit::discover(&url, &fetch) {
         Ok(choices) => choices,
         Err(e) => return fail(&e),
     };

@@ -84,6 +84,9 @@ impl BuildProgress {
                         Some(bar) => {
                             bar.set_message(state.url.clone());
                             bar.inc(1);
+                            if i == n {
+                                bar.finish_and_clear();
+                            }
                         }
                         // A line at every tenth, so CI logs show progress without one line
                         // per feed.

@@ -30,6 +30,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Fetch nothing at all.
     pub offline: bool,
+    /// Told about each feed of the first build (a progress bar).
+    pub observer: crate::refresh::Observer,
 }
 
 /// The path of the live-reload event stream.
@@ -116,7 +118,11 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
     };
 
     let started = Instant::now();
-    let first = rebuild(root, &build_options(false), None);
+    let first_options = BuildOptions {
+        observer: options.observer.clone(),
+        ..build_options(false)
+    };
+    let first = rebuild(root, &first_options, None);
     report(&first, started.elapsed());
     let shared = Arc::new(Shared {
         snapshot: Mutex::new(Arc::new(first)),
