@@ -30,6 +30,11 @@ pub struct CacheEntry {
     pub fetch: FetchRecord,
     /// The last good parsed content, kept when later fetches fail.
     pub feed: Option<Feed>,
+    /// When toluu first got content from this feed: posts dated before are its backlog (see
+    /// [`crate::index::limit_backlog`]). Absent in caches written before toluu recorded it; such
+    /// feeds count as long established.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<DateTime<Utc>>,
 }
 
 /// The outcome of a feed's most recent fetch attempt.

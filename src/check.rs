@@ -6,8 +6,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::config::{self, Diagnostic, Site};
 use crate::fetch::{Fetcher, Response, Validators};
+use crate::lint;
 use crate::parse::parse_feed;
 
 /// What `toluu check` found.
@@ -15,7 +17,8 @@ use crate::parse::parse_feed;
 pub struct CheckReport {
     /// Problems that make the check fail.
     pub errors: Vec<Diagnostic>,
-    /// Things worth fixing that do not fail the check (a feed that moved).
+    /// Things worth fixing that do not fail the check (a feed that moved, one feed under two
+    /// spellings).
     pub warnings: Vec<Diagnostic>,
     /// People in the site, when it loaded.
     pub people: usize,
@@ -48,9 +51,11 @@ pub fn check(root: &Path, fetch: bool) -> CheckReport {
         }
     };
     let urls = crate::distinct_feeds(&site);
+    let cache = Cache::new(root.join(&site.config.build.cache_dir));
     let mut report = CheckReport {
         people: site.people.len(),
         feeds: urls.len(),
+        warnings: lint::same_feed_spellings(&site, &cache),
         ..CheckReport::default()
     };
     if fetch {

@@ -136,6 +136,15 @@ pub enum Command {
         #[arg(long)]
         fetch: bool,
     },
+    /// Rewrite every list (people/*.toml) in canonical form, keeping comments.
+    Fmt {
+        /// The site directory (holds people/).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write nothing; exit 1 and name the files that are not in canonical form.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.

@@ -166,6 +166,29 @@ pub fn run(command: Command) -> ExitCode {
                 ExitCode::from(2)
             }
         }
+        Command::Fmt { dir, check } => {
+            let report = toluu::fmt::fmt_site(&dir, check);
+            for file in &report.changed {
+                let verb = if check {
+                    "would reformat"
+                } else {
+                    "reformatted"
+                };
+                println!("{verb} {}", dir.join(file).display());
+            }
+            if !report.problems.is_empty() {
+                return report_error(&toluu::Error::Config(report.problems));
+            }
+            if check && !report.changed.is_empty() {
+                let n = report.changed.len();
+                eprintln!(
+                    "{n} list{} not in canonical form; run `toluu fmt`",
+                    if n == 1 { " is" } else { "s are" }
+                );
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "toluu", &mut std::io::stdout());
             ExitCode::SUCCESS

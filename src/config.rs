@@ -108,6 +108,9 @@ pub struct SiteConfig {
     /// How the site is built.
     #[serde(default)]
     pub build: BuildConfig,
+    /// How rivers share their pages between feeds.
+    #[serde(default)]
+    pub river: RiverConfig,
 }
 
 fn default_base_url() -> String {
@@ -175,6 +178,27 @@ impl Default for BuildConfig {
             cache_dir: PathBuf::from(".toluu/cache"),
             posts_per_page: 30,
             items_per_feed: 20,
+        }
+    }
+}
+
+/// `[river]`: fairness, so that no feed takes over a river.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RiverConfig {
+    /// The most posts one feed shows on one page of a river while other feeds have posts to
+    /// show; its further posts move to the next pages. 0: no limit.
+    pub max_per_feed_per_page: usize,
+    /// The most posts of its backlog (posts dated before toluu first fetched it) a newly
+    /// added feed contributes to the rivers. 0: no limit.
+    pub new_feed_items: usize,
+}
+
+impl Default for RiverConfig {
+    fn default() -> Self {
+        RiverConfig {
+            max_per_feed_per_page: 3,
+            new_feed_items: 3,
         }
     }
 }

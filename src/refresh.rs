@@ -158,13 +158,16 @@ pub fn refresh_observed(
         .thread_name(|i| format!("toluu-fetch-{i}"))
         .build()
         .map_err(|e| format!("cannot start the fetch pool: {e}"))?;
+    // One time for the whole build, so that feeds first fetched in the same build share their
+    // `first_seen` (see `index::limit_backlog`).
+    let now = Utc::now();
     Ok(pool.install(|| {
         urls.par_iter()
             .zip(fetch.par_iter())
             .with_max_len(1)
             .map(|(url, fetch)| {
                 done(if *fetch {
-                    refresh_one(url, &fetcher, max_items, cache)
+                    refresh_one(url, &fetcher, max_items, cache, now)
                 } else {
                     from_cache(url, cache)
                 })
@@ -199,7 +202,13 @@ fn from_cache(url: &str, cache: &Cache) -> FeedState {
     }
 }
 
-fn refresh_one(url: &str, fetcher: &Fetcher, max_items: usize, cache: &Cache) -> FeedState {
+fn refresh_one(
+    url: &str,
+    fetcher: &Fetcher,
+    max_items: usize,
+    cache: &Cache,
+    now: DateTime<Utc>,
+) -> FeedState {
     let start = Instant::now();
     let (previous, cache_warning) = match cache.load(url) {
         Ok(entry) => (entry, None),
@@ -213,7 +222,6 @@ fn refresh_one(url: &str, fetcher: &Fetcher, max_items: usize, cache: &Cache) ->
             last_modified: e.fetch.last_modified.clone(),
         })
         .unwrap_or_default();
-    let now = Utc::now();
     let response = fetcher.get(url, &validators);
     let (entry, outcome) = apply(url, previous, response, now, max_items);
     let mut cache_warning = cache_warning;
@@ -254,6 +262,7 @@ fn apply(
             final_url: None,
         },
         feed: None,
+        first_seen: None,
     });
     entry.fetch.fetched_at = now;
     let outcome = match response {
@@ -287,6 +296,9 @@ fn apply(
                     last_modified: validators.last_modified,
                     final_url: Some(final_url),
                 };
+                if entry.feed.is_none() && entry.first_seen.is_none() {
+                    entry.first_seen = Some(now);
+                }
                 entry.feed = Some(feed);
                 Outcome::Updated
             }

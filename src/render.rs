@@ -24,8 +24,18 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// How many posts the Atom feeds carry.
+/// How many posts the site's Atom feed carries.
 const ATOM_ENTRIES: usize = 50;
+
+/// How many posts a person's (or a tag's) Atom feed carries: there are many of them.
+const ATOM_ENTRIES_SMALL: usize = 20;
+
+/// How many readers a post shows by name; the rest are counted. A feed read by hundreds of
+/// people must not put hundreds of badges on every one of its posts.
+const POST_READERS: usize = 8;
+
+/// The theme's stylesheet for Atom and OPML files, at the root of the output.
+pub const XSL_FILE: &str = "feed.xsl";
 
 #[derive(Serialize)]
 struct SiteView<'a> {
@@ -59,7 +69,12 @@ struct PostView<'a> {
     date_iso: Option<String>,
     date_text: Option<String>,
     excerpt: &'a str,
+    /// The full content (sanitized HTML), when the feed publishes more than the excerpt shows.
+    content_html: Option<&'a str>,
+    /// The first [`POST_READERS`] readers of the post's feed.
     readers: &'a [ReaderView],
+    /// How many more readers the feed has.
+    readers_more: usize,
 }
 
 #[derive(Serialize, Clone)]
@@ -141,6 +156,8 @@ struct Renderer<'a> {
     extra_pages: Vec<Link>,
     readers_of_feed: Vec<Vec<ReaderView>>,
     tag_paths: BTreeMap<String, String>,
+    /// For each feed, for each item: whether its content says more than its excerpt.
+    full_content: Vec<Vec<bool>>,
 }
 
 /// A page to render: the template, where it goes, and its own variables.
@@ -218,6 +235,11 @@ pub fn render_site(
             .collect(),
         readers_of_feed,
         tag_paths,
+        full_content: index
+            .feeds
+            .par_iter()
+            .map(|f| f.items.iter().map(has_more_than_excerpt).collect())
+            .collect(),
     };
     let mut jobs = renderer.page_jobs(&pages);
     let mut files: Vec<OutputFile> = jobs
@@ -239,6 +261,7 @@ impl Renderer<'_> {
     fn post(&self, post: PostRef) -> PostView<'_> {
         let feed = &self.index.feeds[post.feed];
         let item = &feed.items[post.item];
+        let readers = &self.readers_of_feed[post.feed];
         PostView {
             title: &item.title,
             link: item.link.as_deref(),
@@ -250,7 +273,12 @@ impl Renderer<'_> {
             date_iso: item.date().map(date_iso),
             date_text: item.date().map(date_text),
             excerpt: &item.excerpt,
-            readers: &self.readers_of_feed[post.feed],
+            content_html: item
+                .content_html
+                .as_deref()
+                .filter(|_| self.full_content[post.feed][post.item]),
+            readers: &readers[..readers.len().min(POST_READERS)],
+            readers_more: readers.len().saturating_sub(POST_READERS),
         }
     }
 
@@ -465,9 +493,7 @@ impl Renderer<'_> {
             j.atom_path = view.atom_path.clone();
             j.opml_path = view.opml_path.clone();
             j.context.insert("person", &view);
-            j.context
-                .insert("posts", &self.posts(&river[..river.len().min(per_page)]));
-            jobs.push(j);
+            self.paginate(&mut jobs, j, &river);
         }
 
         // Feeds.
@@ -566,15 +592,15 @@ impl Renderer<'_> {
                 "tag",
                 &TagRef {
                     name: tag.name.clone(),
-                    path,
+                    path: path.clone(),
                 },
             );
             let feeds: Vec<FeedSummary> = tag.feeds.iter().map(|&f| self.feed_summary(f)).collect();
             j.context.insert("feeds", &feeds);
+            j.atom_path = format!("{path}atom.xml");
+            j.opml_path = format!("{path}feeds.opml");
             let river = index.river_of(&tag.feeds);
-            j.context
-                .insert("posts", &self.posts(&river[..river.len().min(per_page)]));
-            jobs.push(j);
+            self.paginate(&mut jobs, j, &river);
         }
 
         // Extra pages.
@@ -590,6 +616,44 @@ impl Renderer<'_> {
             jobs.push(j);
         }
         jobs
+    }
+
+    /// Turns the first page of a river (a person's, a tag's) into one job per page of
+    /// `posts`: page 1 at the job's path, page N at `<path>page/N/`, each with `posts` and
+    /// `pagination` added to the job's own variables.
+    fn paginate(&self, jobs: &mut Vec<PageJob>, first: PageJob, posts: &[PostRef]) {
+        let chunks: Vec<&[PostRef]> = if posts.is_empty() {
+            vec![&[]]
+        } else {
+            posts.chunks(self.config.build.posts_per_page).collect()
+        };
+        for (i, chunk) in chunks.iter().enumerate() {
+            let number = i + 1;
+            let mut j = PageJob {
+                template: first.template,
+                path: if number == 1 {
+                    first.path.clone()
+                } else {
+                    format!("{}page/{number}/", first.path)
+                },
+                title: if number == 1 {
+                    first.title.clone()
+                } else {
+                    format!("{} · page {number}", first.title)
+                },
+                description: first.description.clone(),
+                section: first.section,
+                atom_path: first.atom_path.clone(),
+                opml_path: first.opml_path.clone(),
+                context: first.context.clone(),
+            };
+            j.context.insert("posts", &self.posts(chunk));
+            j.context.insert(
+                "pagination",
+                &self.pagination(&first.path, number, chunks.len()),
+            );
+            jobs.push(j);
+        }
     }
 
     fn base_context(&self, root: &str, job: &PageJob) -> Context {
@@ -662,7 +726,9 @@ impl Renderer<'_> {
         let all: Vec<usize> = (0..index.feeds.len()).collect();
         files.push(OutputFile {
             path: "atom.xml".into(),
-            bytes: self.atom(&self.config.title, "", &index.river).into_bytes(),
+            bytes: self
+                .atom(&self.config.title, "", &index.river, ATOM_ENTRIES)
+                .into_bytes(),
         });
         files.push(OutputFile {
             path: "feeds.opml".into(),
@@ -675,7 +741,7 @@ impl Renderer<'_> {
             files.push(OutputFile {
                 path: format!("{path}atom.xml"),
                 bytes: self
-                    .atom(&title, &path, &index.river_of(feeds))
+                    .atom(&title, &path, &index.river_of(feeds), ATOM_ENTRIES_SMALL)
                     .into_bytes(),
             });
             files.push(OutputFile {
@@ -689,7 +755,55 @@ impl Renderer<'_> {
                     .into_bytes(),
             });
         }
+        for tag in &index.tags {
+            let path = format!("tags/{}/", tag.slug);
+            files.push(OutputFile {
+                path: format!("{path}atom.xml"),
+                bytes: self
+                    .atom(
+                        &format!("Tagged {} · {}", tag.name, self.config.title),
+                        &path,
+                        &index.river_of(&tag.feeds),
+                        ATOM_ENTRIES_SMALL,
+                    )
+                    .into_bytes(),
+            });
+            files.push(OutputFile {
+                path: format!("{path}feeds.opml"),
+                bytes: self
+                    .blogroll(
+                        &format!("Feeds tagged {} · {}", tag.name, self.config.title),
+                        None,
+                        &tag.feeds,
+                    )
+                    .into_bytes(),
+            });
+        }
+        for file in &mut files {
+            let xml = String::from_utf8(std::mem::take(&mut file.bytes)).unwrap_or_default();
+            file.bytes = Self::with_stylesheet(xml, &file.path).into_bytes();
+        }
         files
+    }
+
+    /// Points an Atom or OPML document at the theme's XSLT ([`XSL_FILE`]), so that a browser
+    /// opening it shows a readable page; feed readers ignore the instruction.
+    fn with_stylesheet(xml: String, path: &str) -> String {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let root = if dir.is_empty() {
+            String::new()
+        } else {
+            "../".repeat(dir.matches('/').count() + 1)
+        };
+        let pi = format!("<?xml-stylesheet type=\"text/xsl\" href=\"{root}{XSL_FILE}\"?>\n");
+        match xml.find("?>\n") {
+            Some(end) if xml.starts_with("<?xml ") => {
+                let mut out = xml;
+                out.insert_str(end + 3, &pi);
+                out
+            }
+            _ => pi + &xml,
+        }
     }
 
     fn blogroll(&self, title: &str, owner: Option<&str>, feeds: &[usize]) -> String {
@@ -709,7 +823,7 @@ impl Renderer<'_> {
     }
 
     /// An Atom 1.0 document of the newest posts of `posts`, for the page at `page_path`.
-    fn atom(&self, title: &str, page_path: &str, posts: &[PostRef]) -> String {
+    fn atom(&self, title: &str, page_path: &str, posts: &[PostRef], limit: usize) -> String {
         use std::fmt::Write as _;
         let index = self.index;
         let base = &self.base_url;
@@ -751,7 +865,7 @@ impl Renderer<'_> {
             "  <generator version=\"{}\">toluu</generator>",
             env!("CARGO_PKG_VERSION")
         );
-        for &post in posts.iter().take(ATOM_ENTRIES) {
+        for &post in posts.iter().take(limit) {
             let feed = &index.feeds[post.feed];
             let item = index.item(post);
             let id = match &item.link {
@@ -827,6 +941,17 @@ impl Renderer<'_> {
             bytes: out.into_bytes(),
         }
     }
+}
+
+/// Whether an item's content has more text than its excerpt shows: the feed publishes full
+/// content (or at least a longer summary), worth a "read more".
+fn has_more_than_excerpt(item: &crate::model::Item) -> bool {
+    let Some(html) = &item.content_html else {
+        return false;
+    };
+    let excerpt = item.excerpt.trim_end_matches('…');
+    let text = crate::sanitize::excerpt(html, excerpt.chars().count() + 40);
+    text.chars().count() > excerpt.chars().count() + 20
 }
 
 fn template_error(template: &str, path: &str, err: &tera::Error) -> String {

@@ -1,5 +1,6 @@
 //! What a build did, for the end-of-build summary table and `--report`.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -46,6 +47,15 @@ pub struct BuildReport {
 impl BuildReport {
     /// The refresh part of the report; [`BuildReport::finish`] adds the output.
     pub fn new(site: &Site, states: &[FeedState], offline: bool) -> Self {
+        let mut lists: HashMap<&str, Vec<String>> = HashMap::new();
+        for person in &site.people {
+            for feed in &person.feeds {
+                lists
+                    .entry(feed.key.as_str())
+                    .or_default()
+                    .push(person.file.display().to_string());
+            }
+        }
         let feeds = states
             .iter()
             .map(|s| {
@@ -59,12 +69,7 @@ impl BuildReport {
                     url: s.url.clone(),
                     status,
                     error,
-                    listed_in: site
-                        .people
-                        .iter()
-                        .filter(|p| p.feeds.iter().any(|f| f.key == s.url))
-                        .map(|p| p.file.display().to_string())
-                        .collect(),
+                    listed_in: lists.remove(s.url.as_str()).unwrap_or_default(),
                     items: s.feed().map_or(0, |f| f.items.len()),
                     millis: s.elapsed.as_millis(),
                 }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
-use scraper::Html;
+use scraper::{Html, Node};
 use url::Url;
 
 /// The `rel` every external link gets.
@@ -43,29 +43,76 @@ pub fn clean_local_html(html: &str) -> String {
 }
 
 /// Reduces a title or name that may carry markup and entities to plain text with collapsed
-/// whitespace: `Caf&eacute; <b>time</b>` becomes `Café time`.
+/// whitespace: `Caf&eacute; <b>time</b>` becomes `Café time`. The code inside `<script>` or
+/// `<style>` is not text anyone should see, so it goes too.
 pub fn plain_text(text: &str) -> String {
     if !text.contains(['<', '&']) {
         return collapse_whitespace(text);
     }
-    let fragment = Html::parse_fragment(text);
-    let joined: String = fragment.root_element().text().collect();
-    collapse_whitespace(&joined)
+    collapse_whitespace(&visible_text(&Html::parse_fragment(text), usize::MAX))
 }
 
 /// The visible text of a (sanitized) HTML fragment, cut to about `max_chars` at a word
 /// boundary, with an ellipsis when cut.
 pub fn excerpt(html: &str, max_chars: usize) -> String {
-    let fragment = Html::parse_fragment(html);
-    let mut text = String::new();
-    for piece in fragment.root_element().text() {
-        text.push_str(piece);
-        text.push(' ');
-        if text.len() > max_chars * 8 {
+    let text = visible_text(&Html::parse_fragment(html), max_chars.saturating_mul(8));
+    truncate_words(&collapse_whitespace(&text), max_chars)
+}
+
+/// Elements whose content is not visible text.
+const HIDDEN: [&str; 6] = [
+    "script", "style", "noscript", "template", "iframe", "object",
+];
+
+/// Elements that flow within a line: no space is added around their text.
+const INLINE: [&str; 27] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
+    "u",
+];
+
+/// The text of a document as a reader sees it: inline elements run on (`sea <a>wall</a>.` is
+/// `sea wall.`), other elements are separated by a space (`<p>a</p><p>b</p>` is `a b`), hidden
+/// elements are skipped. Stops once past `limit` bytes. Walks with its own stack, so that
+/// deeply nested hostile markup cannot overflow the call stack.
+fn visible_text(doc: &Html, limit: usize) -> String {
+    enum Step<N> {
+        Enter(N),
+        Leave(bool),
+    }
+    let mut out = String::new();
+    let mut stack = vec![Step::Enter(*doc.root_element())];
+    while let Some(step) = stack.pop() {
+        if out.len() > limit {
             break;
         }
+        let node = match step {
+            Step::Leave(block) => {
+                if block {
+                    out.push(' ');
+                }
+                continue;
+            }
+            Step::Enter(node) => node,
+        };
+        match node.value() {
+            Node::Text(text) => out.push_str(text),
+            Node::Element(element) => {
+                let name = element.name();
+                if HIDDEN.contains(&name) {
+                    continue;
+                }
+                let block = !INLINE.contains(&name);
+                if block {
+                    out.push(' ');
+                }
+                stack.push(Step::Leave(block));
+                stack.extend(node.children().rev().map(Step::Enter));
+            }
+            _ => {}
+        }
     }
-    truncate_words(&collapse_whitespace(&text), max_chars)
+    out
 }
 
 /// Cuts `text` to at most `max_chars` characters at a word boundary, adding `…` when cut.
@@ -127,11 +174,24 @@ mod tests {
         );
         assert_eq!(plain_text("Fish &amp; Chips"), "Fish & Chips");
         assert_eq!(plain_text("  a \n b "), "a b");
+        assert_eq!(
+            plain_text("Pier <script>alert(1)</script><b>report</b><style>b{}</style> today"),
+            "Pier report today"
+        );
+        assert_eq!(
+            plain_text("one<br>two<p>three</p>four"),
+            "one two three four"
+        );
     }
 
     #[test]
     fn excerpt_cuts_at_a_word() {
         let e = excerpt("<p>one two three four five six</p>", 12);
         assert_eq!(e, "one two…");
+        let e = excerpt(
+            "<p>up to the <a href=\"x\">sea wall</a>.</p><p>Next</p>",
+            100,
+        );
+        assert_eq!(e, "up to the sea wall. Next");
     }
 }

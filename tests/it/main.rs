@@ -6,8 +6,13 @@ mod cli;
 mod conformance;
 mod errors;
 mod example;
+mod fmt;
+mod links;
+mod lint;
 mod parsing;
+mod river;
 mod server;
+mod stylesheet;
 
 use std::fs;
 use std::path::{Path, PathBuf};
