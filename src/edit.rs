@@ -193,12 +193,13 @@ fn append(doc: &mut DocumentMut, sub: &Subscription) -> Result<(), String> {
     }
     match doc.get_mut("feeds") {
         None => {
-            // Comments at the end of the file stay above the new table, not below it.
+            // Comments at the end of the file stay above the new table, not below it (where
+            // `toluu fmt` puts them too).
             let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
             if !trailing.trim().is_empty() {
                 table
                     .decor_mut()
-                    .set_prefix(format!("{}\n\n", trailing.trim_end()));
+                    .set_prefix(format!("\n{}\n", trailing.trim()));
                 doc.set_trailing("");
             }
             let mut array = ArrayOfTables::new();
@@ -393,7 +394,7 @@ mod tests {
         append(&mut doc, &sub("https://a.example/feed", &["t"])).unwrap();
         assert_eq!(
             doc.to_string(),
-            "# top\nname = \"A\" # inline\n# homepage = \"x\"\n\n[[feeds]]\nurl = \"https://a.example/feed\"\ntags = [\"t\"]\n"
+            "# top\nname = \"A\" # inline\n\n# homepage = \"x\"\n[[feeds]]\nurl = \"https://a.example/feed\"\ntags = [\"t\"]\n"
         );
     }
 

@@ -102,9 +102,9 @@ items_per_feed = 20
 
 const PERSON: &str = r#"# One reading list per person: rename this file to your slug (people/<slug>.toml),
 # then add feeds with `toluu add URL --person <slug>`, or by hand below.
+# Optional keys: bio (markdown), homepage, avatar; see toluu's README.
 name = "Your Name"
 bio = "What I read, and why."
-# homepage = "https://example.org/"
 
 [[feeds]]
 url = "https://blog.rust-lang.org/feed.xml"

@@ -96,6 +96,8 @@ fn init_then_build_works_and_refuses_to_overwrite() {
         assert!(dir.join(file).is_file(), "{file} missing");
         assert!(stdout.contains(file), "{file} not named in {stdout}");
     }
+    let (code, _, stderr) = toluu(&["fmt", "--check", d]);
+    assert_eq!(code, 0, "init writes canonical lists: {stderr}");
     let gitignore = fs::read_to_string(dir.join(".gitignore")).unwrap();
     assert!(gitignore.contains("/public/") && gitignore.contains("/.toluu/"));
 
@@ -315,6 +317,8 @@ fn add_falls_back_to_common_paths_and_creates_a_new_list() {
     );
     let (code, _, stderr) = site.run(&["check"]);
     assert_eq!(code, 0, "the new list is valid: {stderr}");
+    let (code, stdout, _) = site.run(&["fmt", "--check"]);
+    assert_eq!(code, 0, "a new list is canonical: {stdout}");
 
     // A page with no feed anywhere: a clear error, nothing written.
     server.route("/index.xml", Route::status(404));
@@ -377,6 +381,8 @@ fn import_and_export_round_trip_nested_folders() {
         ("https://top.example/rss".to_owned(), vec![]),
     ];
     assert_eq!(tags_of(&site, "cy"), expected);
+    let (code, stdout, _) = site.run(&["fmt", "--check"]);
+    assert_eq!(code, 0, "an imported list is canonical: {stdout}");
 
     // Importing the same file again adds nothing.
     let (_, stdout, _) = site.run(&["import", opml_in.to_str().unwrap(), "--person", "cy", "-C"]);
