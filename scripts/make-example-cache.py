@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import urlsplit, urlunsplit
 
-FORMAT = 1
+FORMAT = 2
 FETCHED_AT = datetime(2026, 11, 21, 6, 0, 0, tzinfo=timezone.utc)
 WINDOW_START = datetime(2026, 9, 1, tzinfo=timezone.utc)
 WINDOW_END = datetime(2026, 11, 20, tzinfo=timezone.utc)  # last day posts may fall on
@@ -600,11 +600,14 @@ FEEDS = [
         "site_link": "https://blog.acolyer.org/",
         "description": "An interesting or influential paper from the world of computer science "
                        "every weekday morning.",
-        # The failing feed: the last fetch could not connect; the last good content is kept.
+        # The failing feed: it has not answered for the last 12 daily builds; the last good
+        # content is kept, and the site shows it as failing (past the 3-build grace period).
         "failed": {
             "http_status": None,
-            "error": "connection refused",
-            "last_success_at": datetime(2026, 10, 2, 6, 0, 0, tzinfo=timezone.utc),
+            "error": "could not connect: Connection refused (os error 111)",
+            "last_success_at": datetime(2026, 11, 9, 6, 0, 0, tzinfo=timezone.utc),
+            "failing_since": datetime(2026, 11, 10, 6, 0, 0, tzinfo=timezone.utc),
+            "consecutive_failures": 12,
         },
         "window": (datetime(2026, 9, 1, tzinfo=timezone.utc),
                    datetime(2026, 10, 1, tzinfo=timezone.utc)),
@@ -725,6 +728,9 @@ def make_item(feed, title, excerpt, code, published, index):
         "excerpt": excerpt,
         "content_html": content_html(excerpt, code, site, index,
                                      feed.get("plain", False)),
+        # First seen by the (hourly-ish) build after it was published; undated posts were
+        # there at the first build.
+        "first_seen": iso(published + timedelta(minutes=37) if published else WINDOW_START),
     }
 
 
@@ -757,6 +763,13 @@ def make_entry(feed):
             "etag": etag,
             "last_modified": last_modified,
             "final_url": url,
+            "moved_to": None,
+            "consecutive_failures": failed["consecutive_failures"],
+            "failing_since": iso(failed["failing_since"]),
+            "last_failure_at": iso(FETCHED_AT),
+            "gone": False,
+            "next_fetch_after": None,
+            "wait_reason": None,
         }
     else:
         fetch = {
@@ -768,6 +781,13 @@ def make_entry(feed):
             "etag": etag,
             "last_modified": last_modified,
             "final_url": url,
+            "moved_to": None,
+            "consecutive_failures": 0,
+            "failing_since": None,
+            "last_failure_at": None,
+            "gone": False,
+            "next_fetch_after": None,
+            "wait_reason": None,
         }
     return {
         "format": FORMAT,

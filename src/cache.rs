@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::model::Feed;
 
 /// The version of the cache file layout; files with another version are ignored.
-pub const CACHE_FORMAT: u32 = 1;
+pub const CACHE_FORMAT: u32 = 2;
 
 /// What one cache file holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +75,52 @@ pub struct FetchRecord {
     /// The URL the content finally came from, after redirects.
     #[serde(default)]
     pub final_url: Option<String>,
+    /// Where the feed permanently moved (a chain of 301/308 redirects from the listed URL),
+    /// as of the last fetch that got an answer.
+    #[serde(default)]
+    pub moved_to: Option<String>,
+    /// Failed attempts since the last success (0 when the last attempt succeeded).
+    #[serde(default)]
+    pub consecutive_failures: u32,
+    /// When the current run of failures began.
+    #[serde(default)]
+    pub failing_since: Option<DateTime<Utc>>,
+    /// When the feed last failed.
+    #[serde(default)]
+    pub last_failure_at: Option<DateTime<Utc>>,
+    /// The server said 410 Gone: the feed is dead.
+    #[serde(default)]
+    pub gone: bool,
+    /// Do not fetch before this time: the server asked (`Cache-Control: max-age`,
+    /// `Retry-After`) or `[fetch] min_interval_secs` says so.
+    #[serde(default)]
+    pub next_fetch_after: Option<DateTime<Utc>>,
+    /// Why `next_fetch_after` is set, in plain words.
+    #[serde(default)]
+    pub wait_reason: Option<String>,
+}
+
+impl FetchRecord {
+    /// The record of a feed never fetched before, about to be tried at `now`.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        FetchRecord {
+            status: FetchStatus::Failed,
+            http_status: None,
+            error: None,
+            fetched_at: now,
+            last_success_at: None,
+            etag: None,
+            last_modified: None,
+            final_url: None,
+            moved_to: None,
+            consecutive_failures: 0,
+            failing_since: None,
+            last_failure_at: None,
+            gone: false,
+            next_fetch_after: None,
+            wait_reason: None,
+        }
+    }
 }
 
 /// The cache directory of a site.

@@ -4,19 +4,19 @@
 use std::fs;
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::cache::Cache;
 use crate::config::{self, Diagnostic, Site};
-use crate::fetch::{Fetcher, Response, Validators};
 use crate::lint;
-use crate::parse::parse_feed;
+use crate::report::{BuildReport, FeedReport};
 
 /// What `toluu check` found.
 #[derive(Debug, Default)]
 pub struct CheckReport {
-    /// Problems that make the check fail.
+    /// Problems in the site's files: the check fails (exit 2).
     pub errors: Vec<Diagnostic>,
+    /// Feeds that failed when fetched (`--fetch`), located at the line that lists them: the
+    /// check fails (exit 1).
+    pub feed_errors: Vec<Diagnostic>,
     /// Things worth fixing that do not fail the check (a feed that moved, one feed under two
     /// spellings).
     pub warnings: Vec<Diagnostic>,
@@ -24,22 +24,12 @@ pub struct CheckReport {
     pub people: usize,
     /// Distinct feeds in the site, when it loaded.
     pub feeds: usize,
-    /// Feeds probed over the network (`--fetch`).
-    pub probed: usize,
+    /// With `--fetch`: how each feed answered, in the build summary's words.
+    pub fetched: Option<BuildReport>,
 }
 
-/// What probing one feed found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Probe {
-    /// It answers with a feed at the same URL.
-    Ok,
-    /// It answers with a feed after redirects: the list should name the new URL.
-    Moved(String),
-    /// It fails: the same words as the build summary (`HTTP 404 Not Found`, `not a feed: …`).
-    Failed(String),
-}
-
-/// Checks the site in `root`; with `fetch`, also probes every feed.
+/// Checks the site in `root`; with `fetch`, also fetches every feed once (see
+/// [`crate::check_feeds`]: the site's state and output are not touched).
 pub fn check(root: &Path, fetch: bool) -> CheckReport {
     let site = match config::load_site(root) {
         Ok(site) => site,
@@ -50,72 +40,39 @@ pub fn check(root: &Path, fetch: bool) -> CheckReport {
             };
         }
     };
-    let urls = crate::distinct_feeds(&site);
     let cache = Cache::new(root.join(&site.config.build.cache_dir));
     let mut report = CheckReport {
         people: site.people.len(),
-        feeds: urls.len(),
+        feeds: crate::distinct_feeds(&site).len(),
         warnings: lint::same_feed_spellings(&site, &cache),
         ..CheckReport::default()
     };
     if fetch {
-        match probe_all(&urls, &site.config.fetch) {
-            Ok(probes) => {
-                report.probed = probes.len();
-                for (url, probe) in urls.iter().zip(probes) {
-                    locate_probe(&site, url, &probe, &mut report);
+        match crate::check_feeds(root) {
+            Ok(summary) => {
+                for feed in &summary.feeds {
+                    locate(&site, feed, &mut report);
                 }
+                report.fetched = Some(summary);
             }
-            Err(e) => report
-                .errors
-                .push(Diagnostic::file(Path::new(config::CONFIG_FILE), e)),
+            Err(e) => report.errors.push(Diagnostic::file(
+                Path::new(config::CONFIG_FILE),
+                e.to_string(),
+            )),
         }
     }
     report
 }
 
-/// Fetches and parses every feed of `urls` (in parallel, `fetch.concurrency` at a time),
-/// ignoring the cache.
-pub fn probe_all(urls: &[String], cfg: &config::FetchConfig) -> Result<Vec<Probe>, String> {
-    let fetcher = Fetcher::new(cfg)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.concurrency)
-        .build()
-        .map_err(|e| format!("cannot start the fetch pool: {e}"))?;
-    Ok(pool.install(|| {
-        urls.par_iter()
-            .with_max_len(1)
-            .map(|url| probe(&fetcher, url))
-            .collect()
-    }))
-}
-
-/// Fetches `url` once and says what it is.
-pub fn probe(fetcher: &Fetcher, url: &str) -> Probe {
-    match fetcher.get(url, &Validators::default()) {
-        Response::Body {
-            bytes, final_url, ..
-        } => match parse_feed(&bytes, &final_url, chrono::Utc::now(), 1) {
-            Err(e) => Probe::Failed(e.0),
-            Ok(_) if same_url(&final_url, url) => Probe::Ok,
-            Ok(_) => Probe::Moved(final_url),
-        },
-        Response::NotModified => Probe::Ok,
-        Response::Failed { error, .. } => Probe::Failed(error),
+/// Reports a feed that failed or moved at each line that lists it.
+fn locate(site: &Site, feed: &FeedReport, report: &mut CheckReport) {
+    let failed = feed.status == "failed";
+    let moved = feed.moved_to.as_deref().filter(|_| feed.health == "moved");
+    if !failed && moved.is_none() {
+        return;
     }
-}
-
-fn same_url(a: &str, b: &str) -> bool {
-    match (crate::urls::normalize(a), crate::urls::normalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
-}
-
-/// Reports `probe` at each list that names `url`.
-fn locate_probe(site: &Site, url: &str, probe: &Probe, report: &mut CheckReport) {
     for person in &site.people {
-        for sub in person.feeds.iter().filter(|f| f.key == url) {
+        for sub in person.feeds.iter().filter(|f| f.key == feed.url) {
             let text = fs::read_to_string(site.root.join(&person.file)).unwrap_or_default();
             // At the value's opening quote, like the other diagnostics of a list.
             let offset = text
@@ -123,15 +80,17 @@ fn locate_probe(site: &Site, url: &str, probe: &Probe, report: &mut CheckReport)
                 .or_else(|| text.find(&sub.url))
                 .unwrap_or(0);
             let at = |msg: String| Diagnostic::at(&person.file, &text, offset, msg);
-            match probe {
-                Probe::Ok => {}
-                Probe::Moved(to) => report.warnings.push(at(format!(
+            if let Some(to) = moved {
+                report.warnings.push(at(format!(
                     "feed '{}' moved: it now answers at '{to}'; list the new URL",
                     sub.url
-                ))),
-                Probe::Failed(why) => report
-                    .errors
-                    .push(at(format!("feed '{}' failed: {why}", sub.url))),
+                )));
+            }
+            if failed {
+                let why = feed.error.as_deref().unwrap_or("failed");
+                report
+                    .feed_errors
+                    .push(at(format!("feed '{}' failed: {why}", sub.url)));
             }
         }
     }

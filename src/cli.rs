@@ -132,7 +132,9 @@ pub enum Command {
         /// The site directory (holds toluu.toml).
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// Also fetch every feed and report dead, moved and non-feed URLs.
+        /// Also fetch every feed once and report dead, moved and non-feed URLs at the line that
+        /// lists them, with the summary table (exit 1 if a feed fails); the site's state and
+        /// output are not touched.
         #[arg(long)]
         fetch: bool,
     },

@@ -143,27 +143,29 @@ pub fn run(command: Command) -> ExitCode {
         },
         Command::Check { dir, fetch } => {
             let report = check::check(&dir, fetch);
+            if let Some(summary) = &report.fetched {
+                println!("{summary}");
+            }
             for w in &report.warnings {
                 eprintln!("{} {w}", warning_label());
             }
-            for e in &report.errors {
+            for e in report.errors.iter().chain(&report.feed_errors) {
                 eprintln!("{} {e}", error_label());
             }
-            if report.errors.is_empty() {
-                let probed = if fetch {
-                    format!(", {} probed", report.probed)
-                } else {
-                    String::new()
-                };
-                println!(
-                    "ok: {} people, {} distinct feeds{probed}",
-                    report.people, report.feeds
-                );
-                ExitCode::SUCCESS
-            } else {
+            if !report.errors.is_empty() {
                 let n = report.errors.len();
                 eprintln!("{n} problem{} found", if n == 1 { "" } else { "s" });
                 ExitCode::from(2)
+            } else if !report.feed_errors.is_empty() {
+                let n = report.feed_errors.len();
+                eprintln!("{n} feed{} failed", if n == 1 { "" } else { "s" });
+                ExitCode::FAILURE
+            } else {
+                println!(
+                    "ok: {} people, {} distinct feeds",
+                    report.people, report.feeds
+                );
+                ExitCode::SUCCESS
             }
         }
         Command::Fmt { dir, check } => {

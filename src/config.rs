@@ -108,6 +108,9 @@ pub struct SiteConfig {
     /// How the site is built.
     #[serde(default)]
     pub build: BuildConfig,
+    /// When a failing feed is shown as failing, and when it is dead.
+    #[serde(default)]
+    pub health: HealthConfig,
     /// How rivers share their pages between feeds.
     #[serde(default)]
     pub river: RiverConfig,
@@ -141,6 +144,8 @@ pub struct FetchConfig {
     pub user_agent: String,
     /// Never fetch: build from the cache alone (like `--offline`).
     pub offline: bool,
+    /// The shortest time between two fetches of one feed, in seconds (0: fetch every build).
+    pub min_interval_secs: u64,
 }
 
 impl Default for FetchConfig {
@@ -153,6 +158,7 @@ impl Default for FetchConfig {
             max_redirects: 5,
             user_agent: format!("toluu/{}", env!("CARGO_PKG_VERSION")),
             offline: false,
+            min_interval_secs: 0,
         }
     }
 }
@@ -167,8 +173,13 @@ pub struct BuildConfig {
     pub cache_dir: PathBuf,
     /// Posts on each page of a river (the home page, a person's, a tag's).
     pub posts_per_page: usize,
-    /// The most recent items kept from each feed.
+    /// The most recent items shown on a feed's page.
     pub items_per_feed: usize,
+    /// The most items the site keeps per feed, including those that dropped out of the feed.
+    pub keep_items: usize,
+    /// Items older than this many days (by date, else by first seen) are forgotten; 0 keeps
+    /// them forever (up to `keep_items`).
+    pub keep_days: u64,
 }
 
 impl Default for BuildConfig {
@@ -178,6 +189,30 @@ impl Default for BuildConfig {
             cache_dir: PathBuf::from(".toluu/cache"),
             posts_per_page: 30,
             items_per_feed: 20,
+            keep_items: 100,
+            keep_days: 365,
+        }
+    }
+}
+
+/// `[health]`: when a failing feed alarms anyone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HealthConfig {
+    /// A feed is shown as failing once it failed this many builds in a row...
+    pub grace_builds: u32,
+    /// ...or once it has been failing for this many days.
+    pub grace_days: u64,
+    /// A feed failing this many builds in a row is reported as dead (410 Gone: at once).
+    pub dead_after_builds: u32,
+}
+
+impl Default for HealthConfig {
+    fn default() -> Self {
+        HealthConfig {
+            grace_builds: 3,
+            grace_days: 2,
+            dead_after_builds: 50,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Fetching feeds over HTTP: one shared blocking client, conditional GET, a size cap enforced
 //! while reading, a total deadline, a redirect limit that refuses non-HTTP schemes.
 
+use std::collections::HashMap;
 use std::io::Read;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::blocking::Client;
@@ -44,17 +46,57 @@ pub enum Response {
     },
 }
 
+/// What a response said besides its body: caching hints and permanent moves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseMeta {
+    /// Where the feed permanently moved: the target of the chain of 301/308 redirects that
+    /// starts at the requested URL (stops at the first temporary redirect).
+    pub moved_to: Option<String>,
+    /// `Cache-Control: max-age`, in seconds (`no-cache`/`no-store` give 0).
+    pub max_age: Option<u64>,
+    /// `Retry-After`, verbatim (seconds or an HTTP date).
+    pub retry_after: Option<String>,
+}
+
+/// A response and its metadata.
+#[derive(Debug)]
+pub struct Fetched {
+    /// The response.
+    pub response: Response,
+    /// Its caching hints and redirects.
+    pub meta: ResponseMeta,
+}
+
+/// Per requested URL: the permanent-redirect target so far, and whether the chain is still
+/// all permanent. Filled by the redirect policy, taken by [`Fetcher::get_full`].
+type Moves = Arc<Mutex<HashMap<String, (Option<String>, bool)>>>;
+
 /// A configured HTTP client, shared by every fetch of a build.
 pub struct Fetcher {
     client: Client,
     config: FetchConfig,
+    moves: Moves,
 }
 
 impl Fetcher {
     /// Builds the client from `[fetch]`.
     pub fn new(config: &FetchConfig) -> Result<Self, String> {
         let max_redirects = config.max_redirects;
+        let moves: Moves = Arc::default();
+        let seen_moves = moves.clone();
         let policy = Policy::custom(move |attempt| {
+            // Record permanent moves: a 301/308 chain from the first URL, before any 302/307.
+            if let Some(first) = attempt.previous().first() {
+                let permanent = matches!(attempt.status().as_u16(), 301 | 308)
+                    && matches!(attempt.url().scheme(), "http" | "https");
+                let mut moves = seen_moves.lock().unwrap_or_else(|e| e.into_inner());
+                let entry = moves.entry(first.to_string()).or_insert((None, true));
+                if entry.1 && permanent {
+                    entry.0 = Some(attempt.url().to_string());
+                } else {
+                    entry.1 = false;
+                }
+            }
             if attempt.previous().len() > max_redirects {
                 attempt.error(format!("more than {max_redirects} redirects"))
             } else if !matches!(attempt.url().scheme(), "http" | "https") {
@@ -75,11 +117,31 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             config: config.clone(),
+            moves,
         })
     }
 
     /// Fetches `url`, conditionally when `validators` has something.
     pub fn get(&self, url: &str, validators: &Validators) -> Response {
+        self.get_full(url, validators).response
+    }
+
+    /// Fetches `url` like [`Fetcher::get`], and also returns the response's caching hints and
+    /// the permanent redirects it followed.
+    pub fn get_full(&self, url: &str, validators: &Validators) -> Fetched {
+        let mut meta = ResponseMeta::default();
+        let response = self.get_inner(url, validators, &mut meta);
+        let key = reqwest::Url::parse(url).map_or_else(|_| url.to_owned(), |u| u.to_string());
+        let moved = self
+            .moves
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&key);
+        meta.moved_to = moved.and_then(|(to, _)| to);
+        Fetched { response, meta }
+    }
+
+    fn get_inner(&self, url: &str, validators: &Validators, meta: &mut ResponseMeta) -> Response {
         let deadline = Instant::now() + Duration::from_secs(self.config.timeout_secs);
         let mut request = self.client.get(url).header(
             reqwest::header::ACCEPT,
@@ -101,6 +163,7 @@ impl Fetcher {
             }
         };
         let status = response.status();
+        *meta = meta_of(response.headers());
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Response::NotModified;
         }
@@ -203,6 +266,32 @@ impl Fetcher {
     }
 }
 
+fn meta_of(headers: &HeaderMap) -> ResponseMeta {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+    };
+    let max_age = text(reqwest::header::CACHE_CONTROL).and_then(|cc| {
+        cc.split(',').map(str::trim).find_map(|directive| {
+            let lower = directive.to_ascii_lowercase();
+            if lower == "no-cache" || lower == "no-store" {
+                return Some(0);
+            }
+            lower
+                .strip_prefix("max-age=")?
+                .trim_matches('"')
+                .parse()
+                .ok()
+        })
+    });
+    ResponseMeta {
+        moved_to: None,
+        max_age,
+        retry_after: text(reqwest::header::RETRY_AFTER).map(|v| v.trim().to_owned()),
+    }
+}
+
 fn validators_of(headers: &HeaderMap) -> Validators {
     let get = |name| {
         headers
@@ -213,5 +302,30 @@ fn validators_of(headers: &HeaderMap) -> Validators {
     Validators {
         etag: get(ETAG),
         last_modified: get(LAST_MODIFIED),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{CACHE_CONTROL, HeaderValue, RETRY_AFTER};
+
+    #[test]
+    fn cache_control_and_retry_after_are_read() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, Max-Age=600"),
+        );
+        headers.insert(RETRY_AFTER, HeaderValue::from_static(" 120 "));
+        let meta = meta_of(&headers);
+        assert_eq!(
+            (meta.max_age, meta.retry_after.as_deref()),
+            (Some(600), Some("120"))
+        );
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        assert_eq!(meta_of(&headers).max_age, Some(0));
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("private"));
+        assert_eq!(meta_of(&headers).max_age, None);
     }
 }

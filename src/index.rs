@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cache::FetchRecord;
 use crate::config::{Person, Site};
+use crate::health::{self, Health};
 use crate::model::Item;
 use crate::refresh::{FeedState, Outcome};
 
@@ -31,20 +32,23 @@ pub struct FeedInfo {
     pub readers: Vec<usize>,
     /// Tags given by its readers, most used first.
     pub tags: Vec<String>,
-    /// Its latest items (at most `items_per_feed`), newest first.
+    /// Its items, newest first: the feed's current ones and those kept from earlier builds
+    /// (its page shows the first `items_per_feed`).
     pub items: Vec<Item>,
     /// The last fetch record, if the feed was ever tried.
     pub fetch: Option<FetchRecord>,
     /// What happened this build.
     pub outcome: Outcome,
+    /// Its health, judged with the grace period (see [`crate::health`]).
+    pub health: Health,
     /// When toluu first got content from it (see [`crate::cache::CacheEntry::first_seen`]).
     pub first_seen: Option<DateTime<Utc>>,
 }
 
 impl FeedInfo {
-    /// Whether the feed's last fetch failed (its page shows why).
+    /// Whether the site shows the feed as failing: failing past the grace period, or dead.
     pub fn failing(&self) -> bool {
-        matches!(self.outcome, Outcome::Failed(_))
+        self.health.alarming()
     }
 }
 
@@ -77,11 +81,13 @@ pub struct SiteIndex {
     pub subscriptions: Vec<Vec<usize>>,
     /// Every distinct feed, ranked: most readers first, then title, then URL.
     pub feeds: Vec<FeedInfo>,
-    /// Every post of every feed, newest first, undated posts last; then made fair by
+    /// Every post of every feed, newest first, undated posts last, a post that several feeds
+    /// carry (the same link) once; then made fair by
     /// [`limit_backlog`] and [`fair_pages`]: a new feed's backlog trimmed, and no feed over its share of a page.
     pub river: Vec<PostRef>,
-    /// The river newest first with new feeds' backlogs trimmed, before the per-page share is
-    /// applied: what the rivers of a person or a tag are cut from.
+    /// The river newest first with new feeds' backlogs trimmed, before posts carried by several
+    /// feeds are merged and the per-page share is applied: what the rivers of a person or a tag
+    /// are cut from.
     pub river_by_date: Vec<PostRef>,
     /// Posts per river page and the most one feed may show on one page (0: no limit).
     pub page_share: (usize, usize),
@@ -107,18 +113,18 @@ impl SiteIndex {
         for &f in feeds {
             wanted[f] = true;
         }
-        let posts: Vec<PostRef> = self
+        let posts = self
             .river_by_date
             .iter()
             .copied()
-            .filter(|p| wanted[p.feed])
-            .collect();
+            .filter(|p| wanted[p.feed]);
+        let posts = dedupe_by_link(posts, &self.feeds);
         fair_pages(&posts, self.page_share.0, self.page_share.1)
     }
 }
 
 /// Builds the index from the loaded site and the refreshed feeds.
-pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -> SiteIndex {
+pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) -> SiteIndex {
     let people = site.people.clone();
     let mut by_url: HashMap<String, FeedState> =
         states.into_iter().map(|s| (s.url.clone(), s)).collect();
@@ -168,9 +174,7 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -
                 site_link: feed.and_then(|f| f.site_link.clone()),
                 readers: g.readers,
                 tags: tags.into_iter().map(|(t, _)| t).collect(),
-                items: feed
-                    .map(|f| f.items.iter().take(items_per_feed).cloned().collect())
-                    .unwrap_or_default(),
+                items: feed.map(|f| f.items.clone()).unwrap_or_default(),
                 fetch: state
                     .as_ref()
                     .and_then(|s| s.entry.as_ref().map(|e| e.fetch.clone())),
@@ -180,10 +184,21 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -
                 outcome: state
                     .map(|s| s.outcome)
                     .unwrap_or_else(|| Outcome::Failed("not fetched".to_owned())),
+                health: Health {
+                    state: health::HealthState::Ok,
+                    error: None,
+                    failures: 0,
+                    failing_since: None,
+                    moved_to: None,
+                    note: None,
+                },
                 url,
             }
         })
         .collect();
+    for feed in &mut feeds {
+        feed.health = health::assess(feed.fetch.as_ref(), &feed.outcome, &site.config.health);
+    }
     feeds.sort_by(|a, b| {
         b.readers
             .len()
@@ -201,12 +216,12 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -
         .map(|p| p.feeds.iter().map(|s| position[s.key.as_str()]).collect())
         .collect();
 
-    let mut river: Vec<PostRef> = feeds
+    let mut all_posts: Vec<PostRef> = feeds
         .iter()
         .enumerate()
         .flat_map(|(f, feed)| (0..feed.items.len()).map(move |i| PostRef { feed: f, item: i }))
         .collect();
-    river.sort_by(|a, b| {
+    all_posts.sort_by(|a, b| {
         let (ia, ib) = (&feeds[a.feed].items[a.item], &feeds[b.feed].items[b.item]);
         match (ia.date(), ib.date()) {
             (Some(x), Some(y)) => y.cmp(&x),
@@ -218,12 +233,16 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -
         .then_with(|| a.item.cmp(&b.item))
     });
 
-    let river_by_date = limit_backlog(&river, &feeds, site.config.river.new_feed_items);
+    let river_by_date = limit_backlog(&all_posts, &feeds, site.config.river.new_feed_items);
     let page_share = (
         site.config.build.posts_per_page,
         site.config.river.max_per_feed_per_page,
     );
-    let river = fair_pages(&river_by_date, page_share.0, page_share.1);
+    let river = fair_pages(
+        &dedupe_by_link(river_by_date.iter().copied(), &feeds),
+        page_share.0,
+        page_share.1,
+    );
 
     let mut tag_map: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (f, feed) in feeds.iter().enumerate() {
@@ -291,6 +310,18 @@ pub fn limit_backlog(river: &[PostRef], feeds: &[FeedInfo], new_feed_items: usiz
             }
             backlog_kept[p.feed] += 1;
             backlog_kept[p.feed] <= new_feed_items
+        })
+        .collect()
+}
+
+/// Keeps the first of the posts that share a link (the same post carried by two feeds, e.g.
+/// an author's own feed and a group blog's).
+fn dedupe_by_link(posts: impl Iterator<Item = PostRef>, feeds: &[FeedInfo]) -> Vec<PostRef> {
+    let mut seen = std::collections::HashSet::new();
+    posts
+        .filter(|p| match &feeds[p.feed].items[p.item].link {
+            Some(link) => seen.insert(link.as_str()),
+            None => true,
         })
         .collect()
 }

@@ -11,8 +11,11 @@ pub mod config;
 pub mod edit;
 pub mod fetch;
 pub mod fmt;
+pub mod health;
+pub mod history;
 pub mod index;
 pub mod lint;
+pub mod lock;
 pub mod markdown;
 pub mod model;
 pub mod opml;
@@ -25,6 +28,7 @@ pub mod report;
 pub mod sanitize;
 pub mod scaffold;
 pub mod serve;
+pub mod status;
 pub mod theme;
 pub mod toml_errors;
 pub mod urls;
@@ -60,6 +64,8 @@ pub struct Rendered {
     pub files: Vec<render::OutputFile>,
     /// Where [`build`] writes them.
     pub output_dir: PathBuf,
+    /// The build lock, when this build fetched: held until the site is written.
+    pub lock: Option<lock::BuildLock>,
 }
 
 /// Why a build could not complete.
@@ -80,10 +86,12 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
         report,
         files,
         output_dir: out,
+        lock,
     } = render(site_dir, options)?;
-    output::write_site(&out, &files)
+    let changed = output::write_site(&out, &files)
         .map_err(|e| Error::Build(format!("{}: cannot write the site: {e}", out.display())))?;
-    Ok(report.finish(out, files.len(), started.elapsed()))
+    drop(lock);
+    Ok(report.finish(out, files.len(), changed, started.elapsed()))
 }
 
 /// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).
@@ -100,16 +108,39 @@ pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error
         (false, true) => refresh::Mode::MissingOnly,
         (false, false) => refresh::Mode::All,
     };
+    let fetches = match mode {
+        refresh::Mode::All => true,
+        refresh::Mode::MissingOnly => urls.iter().any(|u| !cache.path_for(u).exists()),
+        refresh::Mode::Offline => false,
+    };
+    // Only a build that fetches writes the state, so only it takes the lock; an offline build
+    // reads cache files, which are replaced atomically.
+    let lock = if !fetches {
+        None
+    } else {
+        let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
+        let lock = lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
+        lock::sweep_temp_files(cache.dir());
+        Some(lock)
+    };
     let states = refresh::refresh_observed(
         &urls,
         &cfg.fetch,
-        cfg.build.items_per_feed,
+        &cfg.build,
         &cache,
         mode,
         &options.observer,
     )
     .map_err(Error::Build)?;
-    let report = BuildReport::new(&site, &states, offline);
+    let mut report = BuildReport::new(&site, &states, offline);
+    if let Some(lock) = &lock
+        && let Some(pid) = lock.taken_over_from
+    {
+        report.cache_warnings.push(format!(
+            "{}: took over the lock of build {pid}, which did not finish",
+            lock.path().display()
+        ));
+    }
 
     let index = index::build_index(&site, states, cfg.build.items_per_feed);
     let base_url = options.base_url.as_deref().unwrap_or(&cfg.base_url);
@@ -123,7 +154,28 @@ pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error
         report,
         files,
         output_dir,
+        lock,
     })
+}
+
+/// `toluu check --fetch`: fetches every feed once, unconditionally, into a scratch cache that
+/// is thrown away (the site's state and output are not touched), and reports each feed in the
+/// build summary's words. No grace period: a check says how each feed answers now.
+pub fn check_feeds(site_dir: &Path) -> Result<BuildReport, Error> {
+    let started = std::time::Instant::now();
+    let mut site = config::load_site(site_dir).map_err(Error::Config)?;
+    site.config.health.grace_builds = 1;
+    site.config.health.grace_days = 0;
+    let mut fetch = site.config.fetch.clone();
+    fetch.min_interval_secs = 0;
+    let scratch = std::env::temp_dir().join(format!("toluu-check-{}", std::process::id()));
+    let cache = Cache::new(&scratch);
+    let urls = distinct_feeds(&site);
+    let states = refresh::refresh_all(&urls, &fetch, &site.config.build, &cache, false);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let states = states.map_err(Error::Build)?;
+    let report = BuildReport::new(&site, &states, false);
+    Ok(report.finish(PathBuf::new(), 0, 0, started.elapsed()))
 }
 
 /// Every distinct feed of the site's lists (normalized URLs), sorted.

@@ -51,6 +51,10 @@ pub struct Item {
     /// The sanitized HTML content (or summary when the feed has no full content).
     #[serde(default)]
     pub content_html: Option<String>,
+    /// When toluu first saw this item (kept across builds by the cache); `None` in a freshly
+    /// parsed item until [`crate::history`] merges it.
+    #[serde(default)]
+    pub first_seen: Option<DateTime<Utc>>,
 }
 
 impl Item {

@@ -1,10 +1,15 @@
 //! Writing the built site: the one writer. The whole output directory is written beside the
-//! old one and swapped in with renames, so a build that fails or is killed never leaves a
-//! half-written site.
+//! old one and swapped in, so a build that fails or is killed never leaves a half-written
+//! site. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`: at every instant the
+//! output directory holds a complete site, the old or the new. Elsewhere it is two renames,
+//! and [`recover`] puts the old site back if a build died between them.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::render::OutputFile;
 
@@ -25,8 +30,11 @@ pub fn recover(out: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `files` as the new content of `out`, replacing the old content at once.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
+/// Writes `files` as the new content of `out`, replacing the old content at once. A file whose
+/// bytes did not change is hard-linked from the old site instead of written again, so it keeps
+/// its inode and modification time (deploys that sync by mtime stay small). Returns how many
+/// files were new or changed.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<usize> {
     recover(out)?;
     if let Some(parent) = out.parent() {
         fs::create_dir_all(parent)?;
@@ -39,19 +47,81 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
         }
     }
     fs::create_dir_all(&tmp)?;
-    for file in files {
-        let path = tmp.join(&file.path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
+    let dirs: BTreeSet<&Path> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent())
+        .collect();
+    for dir in dirs {
+        fs::create_dir_all(tmp.join(dir))?;
+    }
+    let changed = files
+        .par_iter()
+        .map(|file| {
+            let path = tmp.join(&file.path);
+            let previous = out.join(&file.path);
+            if unchanged(&previous, &file.bytes) && fs::hard_link(&previous, &path).is_ok() {
+                return Ok(0);
+            }
+            fs::write(&path, &file.bytes).map(|()| 1)
+        })
+        .sum::<io::Result<usize>>()?;
+    swap_in(&tmp, out, &old)?;
+    Ok(changed)
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes)
         }
-        fs::write(&path, &file.bytes)?;
+        _ => false,
+    }
+}
+
+/// Replaces `out` with `tmp`, atomically where the platform allows.
+fn swap_in(tmp: &Path, out: &Path, old: &Path) -> io::Result<()> {
+    if out.is_dir() && exchange(tmp, out).is_ok() {
+        // `tmp` now holds the old site; a build killed here leaves it for the next to remove.
+        return fs::remove_dir_all(tmp);
     }
     if out.exists() {
-        fs::rename(out, &old)?;
+        fs::rename(out, old)?;
     }
-    fs::rename(&tmp, out)?;
+    fs::rename(tmp, out)?;
     if old.exists() {
-        fs::remove_dir_all(&old)?;
+        fs::remove_dir_all(old)?;
     }
     Ok(())
+}
+
+/// Swaps two directories atomically.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call, which only
+    // reads them.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Swaps two directories atomically: not available here, so the caller uses two renames.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }

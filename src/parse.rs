@@ -286,6 +286,7 @@ fn convert(
                 author: (!author.is_empty()).then_some(author),
                 excerpt: sanitize::excerpt(&excerpt_source, EXCERPT_CHARS),
                 content_html,
+                first_seen: None,
             }
         })
         .collect();
@@ -1406,6 +1407,7 @@ mod tests {
             author: None,
             excerpt: String::new(),
             content_html: None,
+            first_seen: None,
         }
     }
 

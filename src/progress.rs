@@ -67,6 +67,7 @@ impl BuildProgress {
                             Outcome::Updated => (style("ok").green(), String::new()),
                             Outcome::NotModified => (style("not modified").green(), String::new()),
                             Outcome::Cached => (style("cached").dim(), String::new()),
+                            Outcome::Skipped(why) => (style("skipped").dim(), format!(": {why}")),
                             Outcome::Failed(e) => (style("failed").red(), format!(": {e}")),
                         };
                         let line = format!(

@@ -10,10 +10,15 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 use crate::cache::{CACHE_FORMAT, Cache, CacheEntry, FetchRecord, FetchStatus};
-use crate::config::FetchConfig;
-use crate::fetch::{Fetcher, Response, Validators};
+use crate::config::{BuildConfig, FetchConfig};
+use crate::fetch::{Fetched, Fetcher, Response, ResponseMeta, Validators};
+use crate::history::{self, Keep};
 use crate::model::Feed;
 use crate::parse::parse_feed;
+
+/// The longest a server's `Cache-Control: max-age` or `Retry-After` can hold a feed back, so a
+/// misconfigured server cannot freeze a feed for a year.
+const MAX_SERVER_WAIT_SECS: i64 = 24 * 3600;
 
 /// What happened to a feed in this build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +29,9 @@ pub enum Outcome {
     NotModified,
     /// Not fetched (offline build): the cached content is used.
     Cached,
+    /// Not fetched this build, on purpose (the reason in plain words: `min_interval_secs`,
+    /// `Cache-Control: max-age`, `Retry-After`); the cached content is used.
+    Skipped(String),
     /// The fetch or parse failed; the last good content (if any) is used.
     Failed(String),
 }
@@ -43,6 +51,12 @@ pub struct FeedState {
     pub cache_warning: Option<String>,
     /// How long the refresh took.
     pub elapsed: Duration,
+    /// The HTTP status of this build's response, if a request was made and answered.
+    pub http_status: Option<u16>,
+    /// The body bytes received this build.
+    pub bytes: u64,
+    /// Items seen for the first time this build.
+    pub new_items: usize,
 }
 
 impl FeedState {
@@ -112,19 +126,19 @@ impl fmt::Debug for Observer {
 pub fn refresh_all(
     urls: &[String],
     config: &FetchConfig,
-    max_items: usize,
+    build: &BuildConfig,
     cache: &Cache,
     offline: bool,
 ) -> Result<Vec<FeedState>, String> {
     let mode = if offline { Mode::Offline } else { Mode::All };
-    refresh_observed(urls, config, max_items, cache, mode, &Observer::default())
+    refresh_observed(urls, config, build, cache, mode, &Observer::default())
 }
 
 /// [`refresh_all`] with a [`Mode`] and an [`Observer`].
 pub fn refresh_observed(
     urls: &[String],
     config: &FetchConfig,
-    max_items: usize,
+    build: &BuildConfig,
     cache: &Cache,
     mode: Mode,
     observer: &Observer,
@@ -161,19 +175,45 @@ pub fn refresh_observed(
     // One time for the whole build, so that feeds first fetched in the same build share their
     // `first_seen` (see `index::limit_backlog`).
     let now = Utc::now();
+    let policy = Policy {
+        keep: Keep {
+            items: build.keep_items.max(build.items_per_feed),
+            days: build.keep_days,
+        },
+        min_interval_secs: config.min_interval_secs,
+    };
     Ok(pool.install(|| {
         urls.par_iter()
             .zip(fetch.par_iter())
             .with_max_len(1)
             .map(|(url, fetch)| {
                 done(if *fetch {
-                    refresh_one(url, &fetcher, max_items, cache, now)
+                    refresh_one(url, &fetcher, &policy, cache, now)
                 } else {
                     from_cache(url, cache)
                 })
             })
             .collect()
     }))
+}
+
+/// What decides how a fetch result is kept.
+struct Policy {
+    keep: Keep,
+    min_interval_secs: u64,
+}
+
+fn state(url: &str, entry: Option<CacheEntry>, outcome: Outcome, start: Instant) -> FeedState {
+    FeedState {
+        url: url.to_owned(),
+        entry,
+        outcome,
+        cache_warning: None,
+        elapsed: start.elapsed(),
+        http_status: None,
+        bytes: 0,
+        new_items: 0,
+    }
 }
 
 fn from_cache(url: &str, cache: &Cache) -> FeedState {
@@ -194,18 +234,15 @@ fn from_cache(url: &str, cache: &Cache) -> FeedState {
         _ => Outcome::Failed("not in the cache (offline build)".to_owned()),
     };
     FeedState {
-        url: url.to_owned(),
-        entry,
-        outcome,
         cache_warning,
-        elapsed: start.elapsed(),
+        ..state(url, entry, outcome, start)
     }
 }
 
 fn refresh_one(
     url: &str,
     fetcher: &Fetcher,
-    max_items: usize,
+    policy: &Policy,
     cache: &Cache,
     now: DateTime<Utc>,
 ) -> FeedState {
@@ -214,6 +251,20 @@ fn refresh_one(
         Ok(entry) => (entry, None),
         Err(warning) => (None, Some(warning)),
     };
+    if let Some(prev) = &previous
+        && let Some(after) = prev.fetch.next_fetch_after
+        && now < after
+    {
+        let why = prev.fetch.wait_reason.as_deref().unwrap_or("asked to wait");
+        let reason = format!(
+            "not fetched before {}: {why}",
+            after.format("%Y-%m-%d %H:%M UTC")
+        );
+        return FeedState {
+            cache_warning,
+            ..state(url, previous, Outcome::Skipped(reason), start)
+        };
+    }
     let validators = previous
         .as_ref()
         .filter(|e| e.feed.is_some())
@@ -222,8 +273,12 @@ fn refresh_one(
             last_modified: e.fetch.last_modified.clone(),
         })
         .unwrap_or_default();
-    let response = fetcher.get(url, &validators);
-    let (entry, outcome) = apply(url, previous, response, now, max_items);
+    let fetched = fetcher.get_full(url, &validators);
+    let bytes = match &fetched.response {
+        Response::Body { bytes, .. } => bytes.len() as u64,
+        _ => 0,
+    };
+    let (entry, outcome, new_items) = apply(url, previous, fetched, now, policy);
     let mut cache_warning = cache_warning;
     if let Err(e) = cache.store(&entry) {
         cache_warning = Some(format!(
@@ -232,85 +287,222 @@ fn refresh_one(
         ));
     }
     FeedState {
-        url: url.to_owned(),
-        entry: Some(entry),
-        outcome,
         cache_warning,
-        elapsed: start.elapsed(),
+        http_status: entry.fetch.http_status,
+        bytes,
+        new_items,
+        ..state(url, Some(entry), outcome, start)
     }
 }
 
-/// Folds a fetch response into the previous cache entry.
+/// Folds a fetch response into the previous cache entry; returns the entry, the outcome and
+/// how many items are new.
 fn apply(
     url: &str,
     previous: Option<CacheEntry>,
-    response: Response,
+    fetched: Fetched,
     now: DateTime<Utc>,
-    max_items: usize,
-) -> (CacheEntry, Outcome) {
+    policy: &Policy,
+) -> (CacheEntry, Outcome, usize) {
     let mut entry = previous.unwrap_or_else(|| CacheEntry {
         format: CACHE_FORMAT,
         url: url.to_owned(),
-        fetch: FetchRecord {
-            status: FetchStatus::Failed,
-            http_status: None,
-            error: None,
-            fetched_at: now,
-            last_success_at: None,
-            etag: None,
-            last_modified: None,
-            final_url: None,
-        },
+        fetch: FetchRecord::new(now),
         feed: None,
         first_seen: None,
     });
+    let Fetched { response, meta } = fetched;
     entry.fetch.fetched_at = now;
+    let answered = !matches!(response, Response::Failed { status: None, .. });
+    if answered {
+        entry.fetch.moved_to = meta.moved_to.clone();
+    }
+    let mut new_items = 0;
     let outcome = match response {
         Response::NotModified if entry.feed.is_some() => {
+            succeed(&mut entry.fetch, 304, now);
             entry.fetch.status = FetchStatus::NotModified;
-            entry.fetch.http_status = Some(304);
-            entry.fetch.error = None;
-            entry.fetch.last_success_at = Some(now);
             Outcome::NotModified
         }
         Response::NotModified => fail(
-            &mut entry,
+            &mut entry.fetch,
             "HTTP 304 without a cached copy".into(),
             Some(304),
+            now,
         ),
-        Response::Failed { error, status } => fail(&mut entry, error, status),
+        Response::Failed { error, status } => {
+            entry.fetch.gone = status == Some(410);
+            fail(&mut entry.fetch, error, status, now)
+        }
         Response::Body {
             bytes,
             final_url,
             status,
             validators,
-        } => match parse_feed(&bytes, &final_url, now, max_items) {
-            Ok(feed) => {
-                entry.fetch = FetchRecord {
-                    status: FetchStatus::Ok,
-                    http_status: Some(status),
-                    error: None,
-                    fetched_at: now,
-                    last_success_at: Some(now),
-                    etag: validators.etag,
-                    last_modified: validators.last_modified,
-                    final_url: Some(final_url),
-                };
+        } => match parse_feed(&bytes, &final_url, now, policy.keep.items) {
+            Ok(mut feed) => {
                 if entry.feed.is_none() && entry.first_seen.is_none() {
                     entry.first_seen = Some(now);
                 }
+                let old = entry.feed.take().map(|f| f.items).unwrap_or_default();
+                let (items, new) = history::merge(&old, feed.items, now, policy.keep);
+                feed.items = items;
+                new_items = new;
+                succeed(&mut entry.fetch, status, now);
+                entry.fetch.etag = validators.etag;
+                entry.fetch.last_modified = validators.last_modified;
+                entry.fetch.final_url = Some(final_url);
                 entry.feed = Some(feed);
                 Outcome::Updated
             }
-            Err(e) => fail(&mut entry, e.0, Some(status)),
+            Err(e) => fail(&mut entry.fetch, e.0, Some(status), now),
         },
     };
-    (entry, outcome)
+    schedule(&mut entry.fetch, &meta, now, policy.min_interval_secs);
+    let outcome = match outcome {
+        // `schedule` may have added when the feed is retried.
+        Outcome::Failed(e) => Outcome::Failed(entry.fetch.error.clone().unwrap_or(e)),
+        other => other,
+    };
+    (entry, outcome, new_items)
 }
 
-fn fail(entry: &mut CacheEntry, error: String, status: Option<u16>) -> Outcome {
-    entry.fetch.status = FetchStatus::Failed;
-    entry.fetch.http_status = status;
-    entry.fetch.error = Some(error.clone());
+/// Sets when the feed may be fetched again: the latest of `min_interval_secs`, the server's
+/// `max-age` (after a good answer) and its `Retry-After` (after a 429 or 503).
+fn schedule(record: &mut FetchRecord, meta: &ResponseMeta, now: DateTime<Utc>, min_secs: u64) {
+    let mut wait: Option<(DateTime<Utc>, String)> = None;
+    let mut consider = |at: DateTime<Utc>, why: String| {
+        if at > now && wait.as_ref().is_none_or(|(w, _)| at > *w) {
+            wait = Some((at, why));
+        }
+    };
+    let cap = |secs: i64| chrono::Duration::seconds(secs.clamp(0, MAX_SERVER_WAIT_SECS));
+    if min_secs > 0 {
+        let secs = i64::try_from(min_secs).unwrap_or(i64::MAX / 2_000);
+        consider(
+            now + chrono::Duration::seconds(secs.min(100 * 365 * 86_400)),
+            format!("[fetch] min_interval_secs is {min_secs}"),
+        );
+    }
+    let good = matches!(record.status, FetchStatus::Ok | FetchStatus::NotModified);
+    if good && let Some(age) = meta.max_age {
+        let secs = i64::try_from(age).unwrap_or(i64::MAX);
+        consider(
+            now + cap(secs),
+            format!("the server said Cache-Control: max-age={age}"),
+        );
+    }
+    if matches!(record.http_status, Some(429 | 503)) && !good {
+        let until = meta
+            .retry_after
+            .as_deref()
+            .and_then(|v| retry_time(v, now))
+            .map(|at| at.min(now + cap(MAX_SERVER_WAIT_SECS)));
+        if let Some(at) = until {
+            let status = record.http_status.unwrap_or(503);
+            consider(
+                at,
+                format!("the server answered HTTP {status} with Retry-After"),
+            );
+            if let Some(error) = &mut record.error {
+                error.push_str(&format!(
+                    "; retrying after {}",
+                    at.format("%Y-%m-%d %H:%M UTC")
+                ));
+            }
+        }
+    }
+    record.next_fetch_after = wait.as_ref().map(|(at, _)| *at);
+    record.wait_reason = wait.map(|(_, why)| why);
+}
+
+/// A `Retry-After` value (delay in seconds, or an HTTP date) as a time.
+fn retry_time(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if let Ok(secs) = value.parse::<i64>() {
+        return Some(now + chrono::Duration::seconds(secs.clamp(0, MAX_SERVER_WAIT_SECS)));
+    }
+    DateTime::parse_from_rfc2822(value)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+fn succeed(record: &mut FetchRecord, status: u16, now: DateTime<Utc>) {
+    record.status = FetchStatus::Ok;
+    record.http_status = Some(status);
+    record.error = None;
+    record.last_success_at = Some(now);
+    record.consecutive_failures = 0;
+    record.failing_since = None;
+    record.gone = false;
+}
+
+fn fail(
+    record: &mut FetchRecord,
+    error: String,
+    status: Option<u16>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    record.status = FetchStatus::Failed;
+    record.http_status = status;
+    record.error = Some(error.clone());
+    record.consecutive_failures = record.consecutive_failures.saturating_add(1);
+    record.failing_since.get_or_insert(now);
+    record.last_failure_at = Some(now);
     Outcome::Failed(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date_and_is_capped() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 0, 0).unwrap();
+        assert_eq!(
+            retry_time("120", now),
+            Some(now + chrono::Duration::seconds(120))
+        );
+        assert_eq!(
+            retry_time("Fri, 20 Nov 2026 08:00:00 GMT", now),
+            Some(Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap())
+        );
+        assert_eq!(
+            retry_time("99999999", now),
+            Some(now + chrono::Duration::hours(24)),
+            "capped at a day"
+        );
+        assert_eq!(retry_time("soon", now), None);
+    }
+
+    #[test]
+    fn the_latest_wait_wins_and_max_age_only_counts_after_a_good_answer() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 0, 0).unwrap();
+        let mut record = FetchRecord::new(now);
+        record.status = FetchStatus::Ok;
+        let meta = ResponseMeta {
+            max_age: Some(7200),
+            ..Default::default()
+        };
+        schedule(&mut record, &meta, now, 600);
+        assert_eq!(
+            record.next_fetch_after,
+            Some(now + chrono::Duration::hours(2))
+        );
+        assert!(
+            record
+                .wait_reason
+                .as_deref()
+                .unwrap()
+                .contains("max-age=7200")
+        );
+        record.status = FetchStatus::Failed;
+        schedule(&mut record, &meta, now, 600);
+        assert_eq!(
+            record.next_fetch_after,
+            Some(now + chrono::Duration::minutes(10))
+        );
+        schedule(&mut record, &ResponseMeta::default(), now, 0);
+        assert_eq!(record.next_fetch_after, None);
+    }
 }

@@ -101,6 +101,11 @@ struct FeedSummary<'a> {
 #[derive(Serialize)]
 struct StatusView {
     state: &'static str,
+    /// The feed's health word ("ok", "failing", "moved", "dead"...), as on `/status/`.
+    health: &'static str,
+    failures: u32,
+    failing_since_text: Option<String>,
+    moved_to: Option<String>,
     error: Option<String>,
     http_status: Option<u16>,
     fetched_at_text: Option<String>,
@@ -523,9 +528,13 @@ impl Renderer<'_> {
                     crate::refresh::Outcome::NotModified => "not_modified",
                     _ => "ok",
                 },
+                health: feed.health.state.word(),
+                failures: feed.health.failures,
+                failing_since_text: feed.health.failing_since.map(date_text),
+                moved_to: feed.health.moved_to.clone(),
                 error: match &feed.outcome {
                     crate::refresh::Outcome::Failed(e) => Some(e.clone()),
-                    _ => None,
+                    _ => feed.health.error.clone(),
                 },
                 http_status: fetch.and_then(|r| r.http_status),
                 fetched_at_text: fetch.map(|r| date_text(r.fetched_at)),
@@ -547,9 +556,8 @@ impl Renderer<'_> {
                     status,
                 },
             );
-            let posts: Vec<PostRef> = (0..feed.items.len())
-                .map(|i| PostRef { feed: f, item: i })
-                .collect();
+            let shown = feed.items.len().min(self.config.build.items_per_feed);
+            let posts: Vec<PostRef> = (0..shown).map(|i| PostRef { feed: f, item: i }).collect();
             j.context.insert("posts", &self.posts(&posts));
             jobs.push(j);
         }
@@ -602,6 +610,19 @@ impl Renderer<'_> {
             let river = index.river_of(&tag.feeds);
             self.paginate(&mut jobs, j, &river);
         }
+
+        // Feed health.
+        let (rows, counts) = crate::status::status_rows(index, date_text);
+        let mut j = job(
+            "status.html",
+            "status/".into(),
+            "Feed status".into(),
+            format!("The health of the {} feeds read here", rows.len()),
+            "status",
+        );
+        j.context.insert("feeds", &rows);
+        j.context.insert("counts", &counts);
+        jobs.push(j);
 
         // Extra pages.
         for (slug, title, html) in pages {

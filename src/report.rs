@@ -1,4 +1,8 @@
 //! What a build did, for the end-of-build summary table and `--report`.
+//!
+//! The words are the ones the `/status/` page uses (see [`crate::health`]): a feed is "ok",
+//! "not modified", "failing", "moved" or "dead"; a failure within the grace period stays "ok"
+//! with a note.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -8,6 +12,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::config::Site;
+use crate::health::{self, HealthState};
 use crate::refresh::{FeedState, Outcome};
 
 /// One feed's line in the summary.
@@ -15,12 +20,26 @@ use crate::refresh::{FeedState, Outcome};
 pub struct FeedReport {
     /// The feed URL (normalized).
     pub url: String,
-    /// `ok`, `not modified`, `cached` or `failed`.
+    /// What happened this build: `ok`, `not modified`, `cached`, `skipped` or `failed`.
     pub status: &'static str,
+    /// Its health: `ok`, `not modified`, `failing`, `moved` or `dead` (see [`crate::health`]).
+    pub health: &'static str,
     /// Why it failed, in plain words.
     pub error: Option<String>,
+    /// Why it was not fetched, when it was skipped.
+    pub note: Option<String>,
+    /// Failed builds in a row.
+    pub failures: u32,
+    /// The new address of a moved feed.
+    pub moved_to: Option<String>,
     /// The list files that name this feed.
     pub listed_in: Vec<String>,
+    /// The HTTP status of this build's response, if a request was answered.
+    pub http_status: Option<u16>,
+    /// Body bytes received this build.
+    pub bytes: u64,
+    /// Items seen for the first time this build.
+    pub items_new: usize,
     /// Items the site has for it.
     pub items: usize,
     /// Milliseconds the refresh took.
@@ -40,6 +59,8 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     /// How many files were written.
     pub files_written: usize,
+    /// How many of them were new or changed (the others were kept as they were).
+    pub files_changed: usize,
     /// Wall time of the whole build, in milliseconds.
     pub millis: u128,
 }
@@ -63,13 +84,23 @@ impl BuildReport {
                     Outcome::Updated => ("ok", None),
                     Outcome::NotModified => ("not modified", None),
                     Outcome::Cached => ("cached", None),
+                    Outcome::Skipped(_) => ("skipped", None),
                     Outcome::Failed(e) => ("failed", Some(e.clone())),
                 };
+                let record = s.entry.as_ref().map(|e| &e.fetch);
+                let health = health::assess(record, &s.outcome, &site.config.health);
                 FeedReport {
                     url: s.url.clone(),
                     status,
-                    error,
+                    health: health.state.word(),
+                    error: error.or(health.error),
+                    note: health.note,
+                    failures: health.failures,
+                    moved_to: health.moved_to,
                     listed_in: lists.remove(s.url.as_str()).unwrap_or_default(),
+                    http_status: s.http_status,
+                    bytes: s.bytes,
+                    items_new: s.new_items,
                     items: s.feed().map_or(0, |f| f.items.len()),
                     millis: s.elapsed.as_millis(),
                 }
@@ -84,12 +115,20 @@ impl BuildReport {
             offline,
             output_dir: PathBuf::new(),
             files_written: 0,
+            files_changed: 0,
             millis: 0,
         }
     }
 
     /// Completes the report with what was written.
-    pub fn finish(mut self, output_dir: PathBuf, files_written: usize, elapsed: Duration) -> Self {
+    pub fn finish(
+        mut self,
+        output_dir: PathBuf,
+        files_written: usize,
+        files_changed: usize,
+        elapsed: Duration,
+    ) -> Self {
+        self.files_changed = files_changed;
         self.output_dir = output_dir;
         self.files_written = files_written;
         self.millis = elapsed.as_millis();
@@ -104,6 +143,51 @@ impl BuildReport {
     fn count(&self, status: &str) -> usize {
         self.feeds.iter().filter(|f| f.status == status).count()
     }
+
+    fn count_health(&self, state: HealthState) -> usize {
+        self.feeds
+            .iter()
+            .filter(|f| f.health == state.word())
+            .count()
+    }
+}
+
+/// What the summary says about a feed beyond its state, in plain words.
+fn remark(r: &FeedReport) -> String {
+    let files = r.listed_in.join(", ");
+    match (r.health, &r.error) {
+        ("moved", _) => format!(
+            "moved: update {files} to {}",
+            r.moved_to.as_deref().unwrap_or("?")
+        ),
+        ("failing" | "dead", error) => format!(
+            "{} build{} in a row: {} [{files}]",
+            r.failures,
+            if r.failures == 1 { "" } else { "s" },
+            error.as_deref().unwrap_or("failed")
+        ),
+        (_, Some(error)) => {
+            let kept = if r.items > 0 {
+                format!(" (showing {} cached items)", r.items)
+            } else {
+                String::new()
+            };
+            let n = r.failures.max(1);
+            format!(
+                "failed {n} build{} in a row, within the grace period: {error}{kept} [{files}]",
+                if n == 1 { "" } else { "s" }
+            )
+        }
+        _ => r.note.clone().unwrap_or_default(),
+    }
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        0 => "-".to_owned(),
+        b if b < 1024 => format!("{b} B"),
+        b => format!("{:.1} kB", b as f64 / 1024.0),
+    }
 }
 
 impl fmt::Display for BuildReport {
@@ -111,44 +195,56 @@ impl fmt::Display for BuildReport {
         for warning in &self.cache_warnings {
             writeln!(f, "warning: {warning}")?;
         }
-        let failed: Vec<&FeedReport> = self.feeds.iter().filter(|r| r.status == "failed").collect();
-        if !failed.is_empty() {
-            let width = failed
+        if !self.feeds.is_empty() {
+            let width = self
+                .feeds
                 .iter()
                 .map(|r| r.url.len())
                 .max()
                 .unwrap_or(0)
                 .min(60);
-            writeln!(f, "{:<width$}  {:<8}  reason", "feed", "status")?;
-            for r in &failed {
-                let kept = if r.items > 0 {
-                    format!(" (showing {} cached items)", r.items)
-                } else {
-                    String::new()
-                };
-                writeln!(
-                    f,
-                    "{:<width$}  {:<8}  {}{kept} [{}]",
+            writeln!(
+                f,
+                "{:<width$}  {:<12}  {:>4}  {:>8}  {:>7}  {:>9}  remark",
+                "feed", "status", "http", "bytes", "time", "new/total"
+            )?;
+            for r in &self.feeds {
+                let http = r.http_status.map_or("-".to_owned(), |s| s.to_string());
+                let row = format!(
+                    "{:<width$}  {:<12}  {:>4}  {:>8}  {:>5.2} s  {:>9}  {}",
                     r.url,
-                    r.status,
-                    r.error.as_deref().unwrap_or(""),
-                    r.listed_in.join(", ")
-                )?;
+                    r.health,
+                    http,
+                    size(r.bytes),
+                    r.millis as f64 / 1000.0,
+                    format!("{}/{}", r.items_new, r.items),
+                    remark(r)
+                );
+                writeln!(f, "{}", row.trim_end())?;
             }
         }
         writeln!(
             f,
-            "{} feeds: {} ok, {} not modified, {} cached, {} failed",
+            "{} feeds: {} ok, {} not modified, {} cached, {} skipped, {} failed; {} failing, {} moved, {} dead",
             self.feeds.len(),
             self.count("ok"),
             self.count("not modified"),
             self.count("cached"),
-            self.failed()
+            self.count("skipped"),
+            self.failed(),
+            self.count_health(HealthState::Failing),
+            self.count_health(HealthState::Moved),
+            self.count_health(HealthState::Dead),
         )?;
+        if self.output_dir.as_os_str().is_empty() {
+            // `toluu check --fetch`: nothing was written.
+            return write!(f, "checked in {:.2} s", self.millis as f64 / 1000.0);
+        }
         write!(
             f,
-            "wrote {} files to {} in {:.2} s",
+            "wrote {} files ({} changed) to {} in {:.2} s",
             self.files_written,
+            self.files_changed,
             self.output_dir.display(),
             self.millis as f64 / 1000.0
         )

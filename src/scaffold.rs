@@ -180,7 +180,7 @@ jobs:
       - name: Check the lists
         run: toluu check
       - name: Restore the fetch state
-        uses: actions/cache@v4
+        uses: actions/cache/restore@v4   # the state of the last run: validators, history, health
         with:
           path: .toluu
           key: toluu-state-${{ github.run_id }}
@@ -190,6 +190,12 @@ jobs:
         uses: actions/configure-pages@v5
       - name: Build
         run: toluu build --base-url "${{ steps.pages.outputs.base_url }}/"
+      - name: Save the fetch state
+        uses: actions/cache/save@v4      # saved even when the build failed, so health counts go on
+        if: always()
+        with:
+          path: .toluu
+          key: toluu-state-${{ github.run_id }}-${{ github.run_attempt }}
       - name: Upload the site
         uses: actions/upload-pages-artifact@v3
         with:

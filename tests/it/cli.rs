@@ -27,13 +27,11 @@ fn toluu(args: &[&str]) -> (i32, String, String) {
 }
 
 fn feed_route(title: &str, post: &str) -> Route {
+    // Each post its own link: the river shows a post linked from two feeds once.
+    let link = format!("https://posts.example/{}", post.replace(' ', "-"));
     Route::xml(rss(
         title,
-        &[(
-            post,
-            "https://posts.example/1",
-            "Wed, 04 Nov 2026 10:00:00 GMT",
-        )],
+        &[(post, &link, "Wed, 04 Nov 2026 10:00:00 GMT")],
     ))
 }
 
@@ -118,7 +116,9 @@ fn init_then_build_works_and_refuses_to_overwrite() {
     }
     assert!(wf.contains("- cron: \""));
     assert!(wf.contains("pages: write") && wf.contains("id-token: write"));
-    assert!(wf.contains("uses: actions/cache@v4\n        with:\n          path: .toluu\n"));
+    assert!(wf.contains("uses: actions/cache/restore@v4"));
+    assert!(wf.contains("uses: actions/cache/save@v4"));
+    assert!(wf.contains("if: always()\n        with:\n          path: .toluu\n"));
     for action in [
         "actions/configure-pages@v5",
         "actions/upload-pages-artifact@v3",
@@ -481,8 +481,12 @@ fn check_fetch_reports_dead_moved_and_non_feed_urls() {
     assert_eq!(code, 0, "without --fetch nothing is fetched");
     assert!(server.seen().is_empty());
 
-    let (code, _, stderr) = site.run(&["check", "--fetch"]);
-    assert_eq!(code, 2, "{stderr}");
+    let (code, stdout, stderr) = site.run(&["check", "--fetch"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("4 feeds: 2 ok"),
+        "the summary table: {stdout}"
+    );
     let gone = server.url("/gone.xml");
     assert!(
         stderr.contains(&format!(
@@ -502,7 +506,11 @@ fn check_fetch_reports_dead_moved_and_non_feed_urls() {
         )),
         "{stderr}"
     );
-    assert!(stderr.contains("2 problems found"), "{stderr}");
+    assert!(stderr.contains("2 feeds failed"), "{stderr}");
+    assert!(
+        !site.path().join(".toluu").exists(),
+        "the state is not touched"
+    );
 }
 
 #[test]

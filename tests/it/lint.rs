@@ -33,6 +33,7 @@ fn check_reports_one_feed_under_two_spellings() {
                 etag: None,
                 last_modified: None,
                 final_url: Some("https://feeds.feedburner.com/ceeblog".into()),
+                ..FetchRecord::new(chrono::DateTime::UNIX_EPOCH)
             },
             feed: None,
             first_seen: None,

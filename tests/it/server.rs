@@ -20,6 +20,8 @@ pub struct Route {
     pub headers: Vec<(String, String)>,
     /// Never answer (until the server stops).
     pub hang: bool,
+    /// Sent as `Last-Modified`; a request whose `If-Modified-Since` equals it gets a 304.
+    pub last_modified: Option<String>,
 }
 
 impl Route {
@@ -31,6 +33,7 @@ impl Route {
             etag: None,
             headers: Vec::new(),
             hang: false,
+            last_modified: None,
         }
     }
     pub fn xml(body: impl Into<Vec<u8>>) -> Route {
@@ -52,6 +55,18 @@ impl Route {
         self.etag = Some(etag.to_owned());
         self
     }
+    pub fn with_last_modified(mut self, date: &str) -> Route {
+        self.last_modified = Some(date.to_owned());
+        self
+    }
+    pub fn with_header(mut self, name: &str, value: &str) -> Route {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+    /// A redirect with the given status to `location`.
+    pub fn redirect(status: u16, location: &str) -> Route {
+        Route::status(status).with_header("Location", location)
+    }
 }
 
 /// One request as the server saw it.
@@ -60,6 +75,14 @@ pub struct Seen {
     pub path: String,
     pub if_none_match: Option<String>,
     pub user_agent: Option<String>,
+    pub if_modified_since: Option<String>,
+}
+
+impl Seen {
+    /// Whether the request was conditional (carried a validator).
+    pub fn conditional(&self) -> bool {
+        self.if_none_match.is_some() || self.if_modified_since.is_some()
+    }
 }
 
 /// The running server; stops when dropped.
@@ -171,6 +194,7 @@ fn handle(
         path: path.clone(),
         if_none_match: if_none_match.clone(),
         user_agent: header("user-agent"),
+        if_modified_since: header("if-modified-since"),
     });
     let route = routes.lock().unwrap().get(&path).cloned();
     let Some(route) = route else {
@@ -185,6 +209,13 @@ fn handle(
         return;
     }
     let mut extra = route.headers.clone();
+    if let Some(date) = &route.last_modified {
+        extra.push(("Last-Modified".to_owned(), date.clone()));
+        if route.etag.is_none() && header("if-modified-since").as_ref() == Some(date) {
+            let _ = write_response(&mut stream, 304, &route.content_type, &extra, b"");
+            return;
+        }
+    }
     if let Some(etag) = &route.etag {
         extra.push(("ETag".to_owned(), etag.clone()));
         if if_none_match.as_ref() == Some(etag) {
