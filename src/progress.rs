@@ -45,9 +45,11 @@ impl BuildProgress {
             let bar = bar.clone();
             let done = Arc::new(AtomicUsize::new(0));
             let total = Arc::new(AtomicUsize::new(0));
+            let fetches = Arc::new(AtomicUsize::new(0));
             Observer::new(move |event| match event {
                 Progress::Start { total: n, fetching } => {
                     total.store(n, Ordering::SeqCst);
+                    fetches.store(fetching, Ordering::SeqCst);
                     match &bar {
                         Some(bar) => {
                             bar.set_prefix(if fetching == 0 { "reading" } else { "fetching" });
@@ -89,9 +91,10 @@ impl BuildProgress {
                                 bar.finish_and_clear();
                             }
                         }
-                        // A line at every tenth, so CI logs show progress without one line
-                        // per feed.
+                        // A line at every tenth of a fetch, so CI logs show progress without
+                        // one line per feed.
                         None if verbosity == Verbosity::Normal
+                            && fetches.load(Ordering::SeqCst) > 0
                             && n >= 10
                             && (i * 10 / n) != ((i - 1) * 10 / n) =>
                         {
