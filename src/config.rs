@@ -288,7 +288,9 @@ pub struct Site {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PersonFile {
-    name: Spanned<String>,
+    // Optional here so that a missing name is reported with the file's other problems.
+    #[serde(default)]
+    name: Option<Spanned<String>>,
     #[serde(default)]
     bio: String,
     #[serde(default)]
@@ -300,13 +302,14 @@ struct PersonFile {
     #[allow(dead_code)]
     source: Option<String>,
     #[serde(default)]
-    feeds: Vec<FeedEntry>,
+    feeds: Vec<Spanned<FeedEntry>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FeedEntry {
-    url: Spanned<String>,
+    #[serde(default)]
+    url: Option<Spanned<String>>,
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
@@ -319,7 +322,10 @@ struct FeedEntry {
 /// Returns every problem found, not only the first.
 pub fn load_site(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let config = load_config(root).map_err(|d| vec![d])?;
+    // The lists are checked even when toluu.toml is broken, so every problem shows at once.
+    let config = load_config(root)
+        .map_err(|mut ds| problems.append(&mut ds))
+        .ok();
     let mut people = Vec::new();
     let people_dir = root.join("people");
     if people_dir.is_dir() {
@@ -354,15 +360,14 @@ pub fn load_site(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         }
     }
     let pages = list_pages(root);
-    if problems.is_empty() {
-        Ok(Site {
+    match config {
+        Some(config) if problems.is_empty() => Ok(Site {
             root: root.to_owned(),
             config,
             people,
             pages,
-        })
-    } else {
-        Err(problems)
+        }),
+        _ => Err(problems),
     }
 }
 
@@ -384,21 +389,24 @@ fn list_pages(root: &Path) -> Vec<(String, PathBuf)> {
     pages
 }
 
-/// Loads and checks `toluu.toml`.
-pub fn load_config(root: &Path) -> Result<SiteConfig, Diagnostic> {
+/// Loads and checks `toluu.toml`; returns every problem found.
+pub fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let rel = Path::new(CONFIG_FILE);
     let text = fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
-        Diagnostic::file(
+        vec![Diagnostic::file(
             &root.join(CONFIG_FILE),
             format!("cannot read the site configuration: {e}"),
-        )
+        )]
     })?;
-    let config: SiteConfig = toml::from_str(&text).map_err(|e| toml_diagnostic(rel, &text, &e))?;
+    let (config, mut problems) = crate::toml_errors::from_str_lenient::<SiteConfig>(rel, &text);
+    let Some(config) = config else {
+        return Err(problems);
+    };
     let at_key = |key: &str| text.find(key).unwrap_or(0);
     match url::Url::parse(&config.base_url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => {}
         _ => {
-            return Err(Diagnostic::at(
+            problems.push(Diagnostic::at(
                 rel,
                 &text,
                 at_key("base_url"),
@@ -410,7 +418,7 @@ pub fn load_config(root: &Path) -> Result<SiteConfig, Diagnostic> {
         }
     }
     if config.fetch.concurrency == 0 {
-        return Err(Diagnostic::at(
+        problems.push(Diagnostic::at(
             rel,
             &text,
             at_key("concurrency"),
@@ -418,19 +426,18 @@ pub fn load_config(root: &Path) -> Result<SiteConfig, Diagnostic> {
         ));
     }
     if config.build.posts_per_page == 0 {
-        return Err(Diagnostic::at(
+        problems.push(Diagnostic::at(
             rel,
             &text,
             at_key("posts_per_page"),
             "build.posts_per_page must be at least 1",
         ));
     }
-    Ok(config)
-}
-
-fn toml_diagnostic(file: &Path, text: &str, err: &toml::de::Error) -> Diagnostic {
-    let offset = err.span().map_or(0, |s| s.start);
-    Diagnostic::at(file, text, offset, err.message().trim().to_owned())
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems)
+    }
 }
 
 fn slug_of(path: &Path) -> String {
@@ -465,18 +472,29 @@ fn load_person(path: &Path, rel: &Path) -> Result<Person, Vec<Diagnostic>> {
     if extension(path) == "opml" {
         return crate::opml::parse_person(&text, rel, slug);
     }
-    let file: PersonFile =
-        toml::from_str(&text).map_err(|e| vec![toml_diagnostic(rel, &text, &e)])?;
-    let mut problems = Vec::new();
-    let name = file.name.get_ref().trim().to_owned();
-    if name.is_empty() {
-        problems.push(Diagnostic::at(
-            rel,
-            &text,
-            file.name.span().start,
-            "name is empty, expected the person's display name",
-        ));
-    }
+    let (file, mut problems) = crate::toml_errors::from_str_lenient::<PersonFile>(rel, &text);
+    let Some(file) = file else {
+        return Err(problems);
+    };
+    let name = match &file.name {
+        Some(name) if name.get_ref().trim().is_empty() => {
+            problems.push(Diagnostic::at(
+                rel,
+                &text,
+                name.span().start,
+                "name is empty, expected the person's display name",
+            ));
+            String::new()
+        }
+        Some(name) => name.get_ref().trim().to_owned(),
+        None => {
+            problems.push(Diagnostic::file(
+                rel,
+                "missing `name`, expected the person's display name, e.g. name = \"Ana Lima\"",
+            ));
+            String::new()
+        }
+    };
     let mut check_url = |field: &str, value: &Option<Spanned<String>>| -> Option<String> {
         let value = value.as_ref()?;
         match urls::normalize(value.get_ref()) {
@@ -496,14 +514,25 @@ fn load_person(path: &Path, rel: &Path) -> Result<Person, Vec<Diagnostic>> {
     let avatar = check_url("avatar", &file.avatar);
     let mut feeds: Vec<Subscription> = Vec::new();
     for entry in file.feeds {
-        let raw = entry.url.get_ref();
+        let entry_start = entry.span().start;
+        let entry = entry.into_inner();
+        let Some(url) = &entry.url else {
+            problems.push(Diagnostic::at(
+                rel,
+                &text,
+                entry_start,
+                "feed has no `url`, expected e.g. url = \"https://example.org/feed.xml\"",
+            ));
+            continue;
+        };
+        let raw = url.get_ref();
         let key = match urls::normalize(raw) {
             Ok(key) => key,
             Err(e) => {
                 problems.push(Diagnostic::at(
                     rel,
                     &text,
-                    entry.url.span().start,
+                    url.span().start,
                     format!("feed url '{raw}': {e}"),
                 ));
                 continue;
@@ -513,7 +542,7 @@ fn load_person(path: &Path, rel: &Path) -> Result<Person, Vec<Diagnostic>> {
             problems.push(Diagnostic::at(
                 rel,
                 &text,
-                entry.url.span().start,
+                url.span().start,
                 format!("feed '{raw}' is listed twice in this list"),
             ));
             continue;

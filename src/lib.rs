@@ -6,7 +6,9 @@
 
 pub mod autodiscover;
 pub mod cache;
+pub mod check;
 pub mod config;
+pub mod edit;
 pub mod fetch;
 pub mod fmt;
 pub mod health;
@@ -19,13 +21,17 @@ pub mod model;
 pub mod opml;
 pub mod output;
 pub mod parse;
+pub mod progress;
 pub mod refresh;
 pub mod render;
 pub mod report;
 pub mod sanitize;
+pub mod scaffold;
+pub mod serve;
 pub mod shard;
 pub mod status;
 pub mod theme;
+pub mod toml_errors;
 pub mod urls;
 pub mod xml;
 
@@ -47,6 +53,23 @@ pub struct BuildOptions {
     /// State directories of sharded fetches (`toluu fetch --shard`) to merge into the site's
     /// state before building.
     pub merge_state: Vec<PathBuf>,
+    /// Fetch only the feeds the cache has never seen (`serve` rebuilds); ignored when offline.
+    pub fetch_missing_only: bool,
+    /// Told about each feed as it is refreshed (progress bars).
+    pub observer: refresh::Observer,
+}
+
+/// A site rendered in memory, not yet written.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The refresh part of the build report.
+    pub report: BuildReport,
+    /// Every file of the site.
+    pub files: Vec<render::OutputFile>,
+    /// Where [`build`] writes them.
+    pub output_dir: PathBuf,
+    /// The build lock, when this build fetched: held until the site is written.
+    pub lock: Option<lock::BuildLock>,
 }
 
 /// Why a build could not complete.
@@ -63,6 +86,20 @@ pub enum Error {
 /// Builds the site in `site_dir`: the whole pipeline.
 pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = std::time::Instant::now();
+    let Rendered {
+        report,
+        files,
+        output_dir: out,
+        lock,
+    } = render(site_dir, options)?;
+    let changed = output::write_site(&out, &files)
+        .map_err(|e| Error::Build(format!("{}: cannot write the site: {e}", out.display())))?;
+    drop(lock);
+    Ok(report.finish(out, files.len(), changed, started.elapsed()))
+}
+
+/// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).
+pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error> {
     let site = config::load_site(site_dir).map_err(Error::Config)?;
     let cfg = &site.config;
     let theme = theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
@@ -75,9 +112,19 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     } else {
         shard::merge_into(&cache, &options.merge_state).map_err(Error::Build)?
     };
+    let mode = match (offline, options.fetch_missing_only) {
+        (true, _) => refresh::Mode::Offline,
+        (false, true) => refresh::Mode::MissingOnly,
+        (false, false) => refresh::Mode::All,
+    };
+    let fetches = match mode {
+        refresh::Mode::All => true,
+        refresh::Mode::MissingOnly => urls.iter().any(|u| !cache.path_for(u).exists()),
+        refresh::Mode::Offline => false,
+    };
     // Only a build that fetches writes the state, so only it takes the lock; an offline build
     // reads cache files, which are replaced atomically.
-    let lock = if offline {
+    let lock = if !fetches {
         None
     } else {
         let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
@@ -85,8 +132,15 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
         lock::sweep_temp_files(cache.dir());
         Some(lock)
     };
-    let states = refresh::refresh_all(&urls, &cfg.fetch, &cfg.build, &cache, offline)
-        .map_err(Error::Build)?;
+    let states = refresh::refresh_observed(
+        &urls,
+        &cfg.fetch,
+        &cfg.build,
+        &cache,
+        mode,
+        &options.observer,
+    )
+    .map_err(Error::Build)?;
     let mut report = BuildReport::new(&site, &states, offline);
     report.cache_warnings.extend(merge_warnings);
     if let Some(lock) = &lock
@@ -102,14 +156,16 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     let base_url = options.base_url.as_deref().unwrap_or(&cfg.base_url);
     let files = render::render_site(&site, &index, &theme, base_url).map_err(Error::Build)?;
 
-    let out = options
+    let output_dir = options
         .output_dir
         .clone()
         .unwrap_or_else(|| site_dir.join(&cfg.build.output_dir));
-    let changed = output::write_site(&out, &files)
-        .map_err(|e| Error::Build(format!("{}: cannot write the site: {e}", out.display())))?;
-    drop(lock);
-    Ok(report.finish(out, files.len(), changed, started.elapsed()))
+    Ok(Rendered {
+        report,
+        files,
+        output_dir,
+        lock,
+    })
 }
 
 /// Options of `toluu fetch`: refresh the state without building.

@@ -2,6 +2,8 @@
 //! and update its cache file; or, offline, read the cache alone. Runs on a dedicated rayon pool
 //! sized by `fetch.concurrency`, since fetching waits on the network, not the CPU.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -64,6 +66,61 @@ impl FeedState {
     }
 }
 
+/// Which feeds a refresh fetches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Every feed (a normal build).
+    #[default]
+    All,
+    /// Only feeds the cache has never seen; the others come from the cache (`serve` rebuilds).
+    MissingOnly,
+    /// None: everything comes from the cache.
+    Offline,
+}
+
+/// Told about the refresh as it goes, for progress bars; called from the fetch threads.
+#[derive(Clone, Default)]
+pub struct Observer(Option<Arc<ObserverFn>>);
+
+type ObserverFn = dyn Fn(Progress<'_>) + Send + Sync;
+
+/// One step of a refresh, as told to an [`Observer`].
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// The refresh starts: this many feeds, this many of them fetched.
+    Start {
+        /// Feeds in the site.
+        total: usize,
+        /// Feeds that will be fetched (the others come from the cache).
+        fetching: usize,
+    },
+    /// One feed is done.
+    Done(&'a FeedState),
+}
+
+impl Observer {
+    /// An observer calling `f`.
+    pub fn new(f: impl Fn(Progress<'_>) + Send + Sync + 'static) -> Self {
+        Observer(Some(Arc::new(f)))
+    }
+
+    fn tell(&self, progress: Progress<'_>) {
+        if let Some(f) = &self.0 {
+            f(progress);
+        }
+    }
+}
+
+impl fmt::Debug for Observer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Observer(..)"
+        } else {
+            "Observer(none)"
+        })
+    }
+}
+
 /// Refreshes every feed in `urls` (normalized, distinct), in parallel, and returns their
 /// states in the same order.
 pub fn refresh_all(
@@ -73,7 +130,8 @@ pub fn refresh_all(
     cache: &Cache,
     offline: bool,
 ) -> Result<Vec<FeedState>, String> {
-    refresh_all_at(urls, config, build, cache, offline, Utc::now())
+    let mode = if offline { Mode::Offline } else { Mode::All };
+    refresh_observed(urls, config, build, cache, mode, &Observer::default())
 }
 
 /// [`refresh_all`] with the build's time given: the shards of one sharded fetch share it, so
@@ -86,8 +144,53 @@ pub fn refresh_all_at(
     offline: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<FeedState>, String> {
-    if offline {
-        return Ok(urls.par_iter().map(|url| from_cache(url, cache)).collect());
+    let mode = if offline { Mode::Offline } else { Mode::All };
+    refresh_observed_at(urls, config, build, cache, mode, &Observer::default(), now)
+}
+
+/// [`refresh_all`] with a [`Mode`] and an [`Observer`].
+pub fn refresh_observed(
+    urls: &[String],
+    config: &FetchConfig,
+    build: &BuildConfig,
+    cache: &Cache,
+    mode: Mode,
+    observer: &Observer,
+) -> Result<Vec<FeedState>, String> {
+    refresh_observed_at(urls, config, build, cache, mode, observer, Utc::now())
+}
+
+fn refresh_observed_at(
+    urls: &[String],
+    config: &FetchConfig,
+    build: &BuildConfig,
+    cache: &Cache,
+    mode: Mode,
+    observer: &Observer,
+    now: DateTime<Utc>,
+) -> Result<Vec<FeedState>, String> {
+    let fetch: Vec<bool> = urls
+        .iter()
+        .map(|url| match mode {
+            Mode::All => true,
+            Mode::Offline => false,
+            Mode::MissingOnly => !cache.path_for(url).exists(),
+        })
+        .collect();
+    let fetching = fetch.iter().filter(|f| **f).count();
+    observer.tell(Progress::Start {
+        total: urls.len(),
+        fetching,
+    });
+    let done = |state: FeedState| {
+        observer.tell(Progress::Done(&state));
+        state
+    };
+    if fetching == 0 {
+        return Ok(urls
+            .par_iter()
+            .map(|url| done(from_cache(url, cache)))
+            .collect());
     }
     let fetcher = Fetcher::new(config)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -106,8 +209,15 @@ pub fn refresh_all_at(
     };
     Ok(pool.install(|| {
         urls.par_iter()
+            .zip(fetch.par_iter())
             .with_max_len(1)
-            .map(|url| refresh_one(url, &fetcher, &policy, cache, now))
+            .map(|(url, fetch)| {
+                done(if *fetch {
+                    refresh_one(url, &fetcher, &policy, cache, now)
+                } else {
+                    from_cache(url, cache)
+                })
+            })
             .collect()
     }))
 }

@@ -1,0 +1,97 @@
+//! `toluu check`: every problem in a site's files, located as `file:line:col`, and with
+//! `--fetch`, what each feed answers now (dead, moved, not a feed).
+
+use std::fs;
+use std::path::Path;
+
+use crate::cache::Cache;
+use crate::config::{self, Diagnostic, Site};
+use crate::lint;
+use crate::report::{BuildReport, FeedReport};
+
+/// What `toluu check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Problems in the site's files: the check fails (exit 2).
+    pub errors: Vec<Diagnostic>,
+    /// Feeds that failed when fetched (`--fetch`), located at the line that lists them: the
+    /// check fails (exit 1).
+    pub feed_errors: Vec<Diagnostic>,
+    /// Things worth fixing that do not fail the check (a feed that moved, one feed under two
+    /// spellings).
+    pub warnings: Vec<Diagnostic>,
+    /// People in the site, when it loaded.
+    pub people: usize,
+    /// Distinct feeds in the site, when it loaded.
+    pub feeds: usize,
+    /// With `--fetch`: how each feed answered, in the build summary's words.
+    pub fetched: Option<BuildReport>,
+}
+
+/// Checks the site in `root`; with `fetch`, also fetches every feed once (see
+/// [`crate::check_feeds`]: the site's state and output are not touched).
+pub fn check(root: &Path, fetch: bool) -> CheckReport {
+    let site = match config::load_site(root) {
+        Ok(site) => site,
+        Err(errors) => {
+            return CheckReport {
+                errors,
+                ..CheckReport::default()
+            };
+        }
+    };
+    let cache = Cache::new(root.join(&site.config.build.cache_dir));
+    let mut report = CheckReport {
+        people: site.people.len(),
+        feeds: crate::distinct_feeds(&site).len(),
+        warnings: lint::same_feed_spellings(&site, &cache),
+        ..CheckReport::default()
+    };
+    if fetch {
+        match crate::check_feeds(root) {
+            Ok(summary) => {
+                for feed in &summary.feeds {
+                    locate(&site, feed, &mut report);
+                }
+                report.fetched = Some(summary);
+            }
+            Err(e) => report.errors.push(Diagnostic::file(
+                Path::new(config::CONFIG_FILE),
+                e.to_string(),
+            )),
+        }
+    }
+    report
+}
+
+/// Reports a feed that failed or moved at each line that lists it.
+fn locate(site: &Site, feed: &FeedReport, report: &mut CheckReport) {
+    let failed = feed.status == "failed";
+    let moved = feed.moved_to.as_deref().filter(|_| feed.health == "moved");
+    if !failed && moved.is_none() {
+        return;
+    }
+    for person in &site.people {
+        for sub in person.feeds.iter().filter(|f| f.key == feed.url) {
+            let text = fs::read_to_string(site.root.join(&person.file)).unwrap_or_default();
+            // At the value's opening quote, like the other diagnostics of a list.
+            let offset = text
+                .find(&format!("\"{}\"", sub.url))
+                .or_else(|| text.find(&sub.url))
+                .unwrap_or(0);
+            let at = |msg: String| Diagnostic::at(&person.file, &text, offset, msg);
+            if let Some(to) = moved {
+                report.warnings.push(at(format!(
+                    "feed '{}' moved: it now answers at '{to}'; list the new URL",
+                    sub.url
+                )));
+            }
+            if failed {
+                let why = feed.error.as_deref().unwrap_or("failed");
+                report
+                    .feed_errors
+                    .push(at(format!("feed '{}' failed: {why}", sub.url)));
+            }
+        }
+    }
+}

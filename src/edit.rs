@@ -1,0 +1,419 @@
+//! Changing reading lists from the command line: `add` (with feed discovery), `import` and
+//! `export` of OPML. Lists are edited with toml_edit, so comments and formatting stay.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
+
+use crate::autodiscover::feed_links;
+use crate::cache::Cache;
+use crate::config::{self, FetchConfig, Subscription};
+use crate::fetch::{Fetcher, Response, Validators};
+use crate::opml::{BlogrollEntry, write_blogroll};
+use crate::parse::parse_feed;
+use crate::urls;
+
+/// Where sites commonly put their feed, tried when a page links to none.
+pub const COMMON_PATHS: [&str; 6] = [
+    "/feed",
+    "/rss.xml",
+    "/atom.xml",
+    "/index.xml",
+    "/feed.xml",
+    "/feed.json",
+];
+
+/// A feed found for a URL, verified to parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The feed URL.
+    pub url: String,
+    /// The feed's own title.
+    pub title: String,
+}
+
+/// A feed to append to a person's list.
+#[derive(Debug, Clone, Default)]
+pub struct NewFeed {
+    /// The person's slug.
+    pub person: String,
+    /// The feed URL.
+    pub url: String,
+    /// Tags for it.
+    pub tags: Vec<String>,
+    /// Why they read it.
+    pub note: Option<String>,
+    /// The person's name, when the list is created.
+    pub name: Option<String>,
+}
+
+/// Finds the feeds of `url`: the URL itself when it is a feed; else the feeds its page
+/// advertises with `<link rel="alternate">`; else the [`COMMON_PATHS`] of its host. Every
+/// candidate is fetched and parsed; only feeds that parse are returned, in page order.
+pub fn discover(url: &str, config: &FetchConfig) -> Result<Vec<Candidate>, String> {
+    urls::normalize(url).map_err(|e| format!("'{url}': {e}"))?;
+    let fetcher = Fetcher::new(config)?;
+    let (bytes, page_url) = match fetcher.get(url, &Validators::default()) {
+        Response::Body {
+            bytes, final_url, ..
+        } => (bytes, final_url),
+        Response::NotModified => return Err(format!("{url}: unexpected HTTP 304")),
+        Response::Failed { error, .. } => return Err(format!("{url}: {error}")),
+    };
+    if let Some(candidate) = as_feed(&bytes, &page_url) {
+        return Ok(vec![candidate]);
+    }
+    let linked = feed_links(&String::from_utf8_lossy(&bytes), &page_url);
+    let (tried, found) = verify(&fetcher, &linked);
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let base = url::Url::parse(&page_url).map_err(|e| format!("{page_url}: {e}"))?;
+    let common: Vec<String> = COMMON_PATHS
+        .iter()
+        .filter_map(|p| base.join(p).ok().map(String::from))
+        .collect();
+    let (_, found) = verify(&fetcher, &common);
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let mut why = format!("{url}: no feed found: it is not a feed");
+    if linked.is_empty() {
+        why.push_str(", its page links to no feed");
+    }
+    for (link, reason) in &tried {
+        why.push_str(&format!("\n  it links to {link}: {reason}"));
+    }
+    why.push_str(&format!(
+        "\n  and none of {} answers with a feed",
+        COMMON_PATHS.join(", ")
+    ));
+    Err(why)
+}
+
+fn as_feed(bytes: &[u8], url: &str) -> Option<Candidate> {
+    let feed = parse_feed(bytes, url, chrono::Utc::now(), 1).ok()?;
+    Some(Candidate {
+        url: url.to_owned(),
+        title: feed.title,
+    })
+}
+
+/// Fetches each of `links`; returns the failures (link, reason) and the feeds.
+fn verify(fetcher: &Fetcher, links: &[String]) -> (Vec<(String, String)>, Vec<Candidate>) {
+    let mut failed = Vec::new();
+    let mut found: Vec<Candidate> = Vec::new();
+    for link in links {
+        match fetcher.get(link, &Validators::default()) {
+            Response::Body {
+                bytes, final_url, ..
+            } => match parse_feed(&bytes, &final_url, chrono::Utc::now(), 1) {
+                Ok(feed) if !found.iter().any(|c| c.url == final_url) => found.push(Candidate {
+                    url: final_url,
+                    title: feed.title,
+                }),
+                Ok(_) => {}
+                Err(e) => failed.push((link.clone(), e.0)),
+            },
+            Response::NotModified => failed.push((link.clone(), "HTTP 304".to_owned())),
+            Response::Failed { error, .. } => failed.push((link.clone(), error)),
+        }
+    }
+    (failed, found)
+}
+
+/// The list file of `slug`, checked to be a valid slug.
+fn list_path(root: &Path, slug: &str) -> Result<PathBuf, String> {
+    let ok = !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !ok {
+        return Err(format!(
+            "'{slug}' is not a valid person slug, expected lowercase letters, digits, '-' or '_'"
+        ));
+    }
+    if root.join("people").join(format!("{slug}.opml")).exists() {
+        return Err(format!(
+            "people/{slug}.opml is an OPML list: edit it in your feed reader and export it again"
+        ));
+    }
+    Ok(root.join("people").join(format!("{slug}.toml")))
+}
+
+/// A person's list, parsed for editing; a new one (with `name`) if the file does not exist.
+fn open_list(path: &Path, name: &str) -> Result<DocumentMut, String> {
+    if !path.exists() {
+        let mut doc = DocumentMut::new();
+        doc["name"] = toml_edit::value(name);
+        return Ok(doc);
+    }
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    text.parse::<DocumentMut>()
+        .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim()))
+}
+
+/// The normalized URLs already in a list.
+fn listed(doc: &DocumentMut) -> Vec<String> {
+    let url_of = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .and_then(|u| urls::normalize(u).ok())
+    };
+    match doc.get("feeds") {
+        Some(Item::ArrayOfTables(a)) => a
+            .iter()
+            .filter_map(|t| url_of(t.get("url").and_then(Item::as_value)))
+            .collect(),
+        Some(Item::Value(Value::Array(a))) => a
+            .iter()
+            .filter_map(|v| url_of(v.as_inline_table().and_then(|t| t.get("url"))))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Appends one feed entry to the list, as a `[[feeds]]` table (or to an inline array, if
+/// the list is written that way).
+fn append(doc: &mut DocumentMut, sub: &Subscription) -> Result<(), String> {
+    let mut table = Table::new();
+    table.decor_mut().set_prefix("\n");
+    table["url"] = toml_edit::value(&sub.url);
+    if let Some(title) = &sub.title {
+        table["title"] = toml_edit::value(title);
+    }
+    if !sub.tags.is_empty() {
+        table["tags"] = toml_edit::value(sub.tags.iter().collect::<Array>());
+    }
+    if let Some(note) = &sub.note {
+        table["note"] = toml_edit::value(note);
+    }
+    match doc.get_mut("feeds") {
+        None => {
+            // Comments at the end of the file stay above the new table, not below it (where
+            // `toluu fmt` puts them too).
+            let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
+            if !trailing.trim().is_empty() {
+                table
+                    .decor_mut()
+                    .set_prefix(format!("\n{}\n", trailing.trim()));
+                doc.set_trailing("");
+            }
+            let mut array = ArrayOfTables::new();
+            array.push(table);
+            doc["feeds"] = Item::ArrayOfTables(array);
+        }
+        Some(Item::ArrayOfTables(array)) => array.push(table),
+        Some(Item::Value(Value::Array(array))) => {
+            let mut inline = InlineTable::new();
+            for (k, v) in table.iter() {
+                if let Some(v) = v.as_value() {
+                    inline.insert(k, v.clone());
+                }
+            }
+            array.push(inline);
+        }
+        Some(_) => return Err("`feeds` is neither a [[feeds]] list nor an array".to_owned()),
+    }
+    Ok(())
+}
+
+fn save(path: &Path, doc: &DocumentMut) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+    }
+    let tmp = path.with_extension("toml.tmp");
+    fs::write(&tmp, doc.to_string())
+        .and_then(|()| fs::rename(&tmp, path))
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+/// Appends `feed` to its person's list (created when missing), keeping every comment and the
+/// formatting of the rest of the file. Returns the file written.
+pub fn add_feed(root: &Path, feed: &NewFeed) -> Result<PathBuf, String> {
+    let key = urls::normalize(&feed.url).map_err(|e| format!("'{}': {e}", feed.url))?;
+    let path = list_path(root, &feed.person)?;
+    let name = feed.name.clone().unwrap_or_else(|| feed.person.clone());
+    let mut doc = open_list(&path, &name)?;
+    if listed(&doc).contains(&key) {
+        return Err(format!("{} already lists {}", path.display(), feed.url));
+    }
+    let sub = Subscription {
+        url: feed.url.clone(),
+        key,
+        title: None,
+        tags: config::normalize_tags(feed.tags.clone()),
+        note: feed.note.clone().filter(|n| !n.trim().is_empty()),
+    };
+    append(&mut doc, &sub)?;
+    save(&path, &doc)?;
+    Ok(path)
+}
+
+/// What `import` did.
+#[derive(Debug)]
+pub struct ImportSummary {
+    /// The list written.
+    pub file: PathBuf,
+    /// Feeds added.
+    pub added: usize,
+    /// Feeds the list already had.
+    pub skipped: usize,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "imported {} feeds into {} ({} already listed)",
+            self.added,
+            self.file.display(),
+            self.skipped
+        )
+    }
+}
+
+/// Adds every feed of the OPML file `opml` to `person`'s list; outlines nested in folders get
+/// the folders' names as tags. A new list takes its name from the OPML's owner or title.
+pub fn import_opml(root: &Path, opml: &Path, person: &str) -> Result<ImportSummary, String> {
+    let path = list_path(root, person)?;
+    let text =
+        fs::read_to_string(opml).map_err(|e| format!("{}: cannot read: {e}", opml.display()))?;
+    let parsed = crate::opml::parse_person(&text, opml, person.to_owned()).map_err(|ds| {
+        ds.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let mut doc = open_list(&path, &parsed.name)?;
+    let mut have = listed(&doc);
+    let (mut added, mut skipped) = (0, 0);
+    for sub in &parsed.feeds {
+        if have.contains(&sub.key) {
+            skipped += 1;
+            continue;
+        }
+        append(&mut doc, sub)?;
+        have.push(sub.key.clone());
+        added += 1;
+    }
+    save(&path, &doc)?;
+    Ok(ImportSummary {
+        file: path,
+        added,
+        skipped,
+    })
+}
+
+/// The site's feeds (or `person`'s) as an OPML 2.0 document. Tags become the `category`
+/// attribute; titles come from the cache when the feed was fetched, else the list.
+pub fn export_opml(root: &Path, person: Option<&str>) -> Result<String, String> {
+    let site = config::load_site(root).map_err(|ds| {
+        ds.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let people: Vec<&config::Person> = match person {
+        Some(slug) => vec![
+            site.people
+                .iter()
+                .find(|p| p.slug == slug)
+                .ok_or_else(|| format!("no person '{slug}' in {}/people", root.display()))?,
+        ],
+        None => site.people.iter().collect(),
+    };
+    // One entry per feed, with every tag any of the people gave it.
+    let mut feeds: BTreeMap<&str, (&Subscription, Vec<String>)> = BTreeMap::new();
+    for p in &people {
+        for sub in &p.feeds {
+            let entry = feeds.entry(&sub.key).or_insert((sub, Vec::new()));
+            for tag in &sub.tags {
+                if !entry.1.contains(tag) {
+                    entry.1.push(tag.clone());
+                }
+            }
+        }
+    }
+    let cache = Cache::new(root.join(&site.config.build.cache_dir));
+    let known: Vec<(String, Option<String>)> = feeds
+        .values()
+        .map(|(sub, _)| {
+            let cached = cache.load(&sub.key).ok().flatten().and_then(|e| e.feed);
+            let title = sub
+                .title
+                .clone()
+                .or_else(|| cached.as_ref().map(|f| f.title.clone()))
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| sub.url.clone());
+            (title, cached.and_then(|f| f.site_link))
+        })
+        .collect();
+    let entries: Vec<BlogrollEntry<'_>> = feeds
+        .values()
+        .zip(&known)
+        .map(|((sub, tags), (title, html))| BlogrollEntry {
+            title,
+            xml_url: &sub.url,
+            html_url: html.as_deref(),
+            tags,
+        })
+        .collect();
+    let (title, owner) = match people.as_slice() {
+        [p] if person.is_some() => (
+            format!("{} — {}", p.name, site.config.title),
+            Some(p.name.as_str()),
+        ),
+        _ => (site.config.title.clone(), None),
+    };
+    Ok(write_blogroll(&title, owner, &entries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sub(url: &str, tags: &[&str]) -> Subscription {
+        Subscription {
+            url: url.to_owned(),
+            key: urls::normalize(url).unwrap(),
+            title: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_first_feed_goes_below_the_comments_at_the_end() {
+        let mut doc: DocumentMut = "# top\nname = \"A\" # inline\n# homepage = \"x\"\n\n"
+            .parse()
+            .unwrap();
+        append(&mut doc, &sub("https://a.example/feed", &["t"])).unwrap();
+        assert_eq!(
+            doc.to_string(),
+            "# top\nname = \"A\" # inline\n\n# homepage = \"x\"\n[[feeds]]\nurl = \"https://a.example/feed\"\ntags = [\"t\"]\n"
+        );
+    }
+
+    #[test]
+    fn inline_feed_arrays_get_an_inline_table() {
+        let mut doc: DocumentMut = "name = \"A\"\nfeeds = [{ url = \"https://a.example/\" }]\n"
+            .parse()
+            .unwrap();
+        append(&mut doc, &sub("https://b.example/", &[])).unwrap();
+        assert_eq!(
+            listed(&doc),
+            vec![
+                "https://a.example/".to_owned(),
+                "https://b.example/".to_owned()
+            ]
+        );
+        assert!(
+            doc.to_string().contains("{ url = \"https://b.example/\" }"),
+            "{doc}"
+        );
+    }
+}

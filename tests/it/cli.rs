@@ -1,0 +1,834 @@
+//! The authoring commands, through the real binary: init, add, import/export, check, serve,
+//! build's progress output, completions and help.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::server::{Route, TestServer};
+use crate::{TestSite, rss};
+
+fn toluu(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_toluu"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run toluu");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn feed_route(title: &str, post: &str) -> Route {
+    // Each post its own link: the river shows a post linked from two feeds once.
+    let link = format!("https://posts.example/{}", post.replace(' ', "-"));
+    Route::xml(rss(
+        title,
+        &[(post, &link, "Wed, 04 Nov 2026 10:00:00 GMT")],
+    ))
+}
+
+/// The parts of a YAML block mapping this workflow uses, as (indent, key) lines: checks
+/// that indentation is consistent (two spaces, no tabs) and that every line is a comment, a
+/// `key:`, a `key: value`, a `- ` item or a continuation of a `|` block.
+fn yaml_keys(text: &str) -> Vec<(usize, String)> {
+    let mut keys = Vec::new();
+    let mut block: Option<usize> = None;
+    for (n, line) in text.lines().enumerate() {
+        assert!(!line.contains('\t'), "line {}: a tab", n + 1);
+        let indent = line.len() - line.trim_start().len();
+        let body = line.trim();
+        if let Some(min) = block {
+            if body.is_empty() || indent > min {
+                continue;
+            }
+            block = None;
+        }
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        assert_eq!(indent % 2, 0, "line {}: odd indentation: {line}", n + 1);
+        let item = body.strip_prefix("- ").unwrap_or(body);
+        let item_indent = indent + (body.len() - item.len());
+        if let Some((key, value)) = item.split_once(':')
+            && !key.contains(' ')
+            && !key.starts_with('"')
+        {
+            keys.push((item_indent, key.to_owned()));
+            if value.trim() == "|" {
+                block = Some(item_indent);
+            }
+        } else {
+            assert!(
+                body.starts_with("- "),
+                "line {}: not YAML we expect: {line}",
+                n + 1
+            );
+        }
+    }
+    keys
+}
+
+#[test]
+fn init_then_build_works_and_refuses_to_overwrite() {
+    let server = TestServer::start();
+    server.route("/mine.xml", feed_route("My Feed", "A post of mine"));
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let d = dir.to_str().unwrap();
+    let (code, stdout, stderr) = toluu(&["init", d, "--title", "Our \"Reading\" Room"]);
+    assert_eq!(code, 0, "{stderr}");
+    for file in [
+        "toluu.toml",
+        "people/your-name.toml",
+        ".gitignore",
+        ".github/workflows/publish.yml",
+    ] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+        assert!(stdout.contains(file), "{file} not named in {stdout}");
+    }
+    let (code, _, stderr) = toluu(&["fmt", "--check", d]);
+    assert_eq!(code, 0, "init writes canonical lists: {stderr}");
+    let gitignore = fs::read_to_string(dir.join(".gitignore")).unwrap();
+    assert!(gitignore.contains("/public/") && gitignore.contains("/.toluu/"));
+
+    // The workflow: well-formed, on push and schedule, keeps .toluu, official Pages actions.
+    let wf = fs::read_to_string(dir.join(".github/workflows/publish.yml")).unwrap();
+    let keys = yaml_keys(&wf);
+    let top: Vec<&str> = keys
+        .iter()
+        .filter(|(i, _)| *i == 0)
+        .map(|(_, k)| k.as_str())
+        .collect();
+    assert_eq!(
+        top,
+        ["name", "on", "permissions", "concurrency", "env", "jobs"]
+    );
+    for key in ["push", "schedule", "workflow_dispatch"] {
+        assert!(keys.contains(&(2, key.to_owned())), "on.{key} missing");
+    }
+    assert!(wf.contains("- cron: \""));
+    assert!(wf.contains("pages: write") && wf.contains("id-token: write"));
+    assert!(wf.contains("uses: actions/cache/restore@v4"));
+    assert!(wf.contains("uses: actions/cache/save@v4"));
+    assert!(wf.contains("if: always()\n        with:\n          path: .toluu\n"));
+    for action in [
+        "actions/configure-pages@v5",
+        "actions/upload-pages-artifact@v3",
+        "actions/deploy-pages@v4",
+    ] {
+        assert!(wf.contains(&format!("uses: {action}")), "{action} missing");
+    }
+    assert!(wf.contains("toluu build --base-url \"${{ steps.pages.outputs.base_url }}/\""));
+    assert!(wf.contains("TOLUU_REPO: https://github.com/OWNER/toluu   # <- REPLACE"));
+    assert!(wf.contains("cargo install --locked --git \"$TOLUU_REPO\""));
+
+    // The example person is replaced by the user's own feed, and the site builds.
+    fs::write(
+        dir.join("people/your-name.toml"),
+        format!(
+            "name = \"Me\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/mine.xml")
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = toluu(&["build", d]);
+    assert_eq!(code, 0, "{stderr}");
+    let index = fs::read_to_string(dir.join("public/index.html")).unwrap();
+    assert!(index.contains("A post of mine"));
+    assert!(
+        index.contains("Our &quot;Reading&quot; Room") || index.contains("Our \"Reading\" Room")
+    );
+    assert!(
+        !index.contains("livereload"),
+        "build output has no live-reload script"
+    );
+
+    // A second init refuses and changes nothing; --force overwrites.
+    let (code, _, stderr) = toluu(&["init", d]);
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains("--force") && stderr.contains("toluu.toml"),
+        "{stderr}"
+    );
+    assert!(
+        fs::read_to_string(dir.join("people/your-name.toml"))
+            .unwrap()
+            .contains("Me")
+    );
+    let (code, _, stderr) = toluu(&[
+        "init",
+        d,
+        "--force",
+        "--toluu-repo",
+        "https://git.example/toluu.git",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let wf = fs::read_to_string(dir.join(".github/workflows/publish.yml")).unwrap();
+    assert!(wf.contains("TOLUU_REPO: https://git.example/toluu.git\n"));
+}
+
+const LIST: &str = "# Ana's list: keep this comment\nname = \"Ana\"  # her name\n\n[[feeds]]\nurl = \"https://old.example/feed\"   # an old one\ntags = [\"old\"]\n";
+
+fn page(links: &[(&str, &str)]) -> Route {
+    let mut html = String::from("<!doctype html><html><head><title>Blog</title>\n");
+    for (kind, href) in links {
+        html.push_str(&format!(
+            "<link rel=\"alternate\" type=\"{kind}\" href=\"{href}\">\n"
+        ));
+    }
+    html.push_str("</head><body>hi</body></html>");
+    Route::ok("text/html", html)
+}
+
+#[test]
+fn add_discovers_feeds_and_keeps_comments() {
+    let server = TestServer::start();
+    server.route("/blog/", page(&[("application/rss+xml", "/blog/rss.xml")]));
+    server.route("/blog/rss.xml", feed_route("Blog RSS", "p"));
+    let site = TestSite::new("");
+    site.write("people/ana.toml", LIST);
+
+    let (code, stdout, stderr) = site.run(&[
+        "add",
+        &server.url("/blog/"),
+        "--person",
+        "ana",
+        "--tag",
+        "Rust",
+        "--tag",
+        "web",
+        "--note",
+        "Good *stuff*",
+        "-C",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Blog RSS"), "{stdout}");
+    let text = fs::read_to_string(site.path().join("people/ana.toml")).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{LIST}\n[[feeds]]\nurl = \"{}\"\ntags = [\"rust\", \"web\"]\nnote = \"Good *stuff*\"\n",
+            server.url("/blog/rss.xml")
+        )
+    );
+
+    // The same feed again is refused.
+    let (code, _, stderr) =
+        site.run(&["add", &server.url("/blog/rss.xml"), "--person", "ana", "-C"]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("already lists"), "{stderr}");
+}
+
+#[test]
+fn add_offers_the_choices_when_a_page_has_several_feeds() {
+    let server = TestServer::start();
+    server.route(
+        "/",
+        page(&[
+            ("application/rss+xml", "/rss.xml"),
+            ("application/atom+xml", "/atom.xml"),
+            ("application/rss+xml", "/broken.xml"),
+        ]),
+    );
+    server.route("/rss.xml", feed_route("Site RSS", "p"));
+    server.route(
+        "/atom.xml",
+        Route::ok(
+            "application/atom+xml",
+            "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Site Atom</title><id>urn:x</id><updated>2026-11-01T00:00:00Z</updated></feed>",
+        ),
+    );
+    server.route("/broken.xml", Route::status(404));
+    let site = TestSite::new("");
+    site.write("people/ana.toml", LIST);
+
+    // Not a terminal, no --pick: the choices are printed and nothing is written.
+    let (code, _, stderr) = site.run(&["add", &server.url("/"), "--person", "ana", "-C"]);
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains(&format!("1. {} (Site RSS)", server.url("/rss.xml"))),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("2. {} (Site Atom)", server.url("/atom.xml"))),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("broken.xml"),
+        "a link that is no feed is no choice: {stderr}"
+    );
+    assert!(stderr.contains("--pick"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(site.path().join("people/ana.toml")).unwrap(),
+        LIST
+    );
+
+    let (code, _, stderr) = site.run(&[
+        "add",
+        &server.url("/"),
+        "--person",
+        "ana",
+        "--pick",
+        "2",
+        "-C",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = fs::read_to_string(site.path().join("people/ana.toml")).unwrap();
+    assert!(
+        text.ends_with(&format!(
+            "[[feeds]]\nurl = \"{}\"\n",
+            server.url("/atom.xml")
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn add_falls_back_to_common_paths_and_creates_a_new_list() {
+    let server = TestServer::start();
+    server.route("/", page(&[]));
+    server.route("/index.xml", feed_route("Hugo Blog", "p"));
+    let site = TestSite::new("");
+    let (code, _, stderr) = site.run(&[
+        "add",
+        &server.url("/"),
+        "--person",
+        "new-person",
+        "--name",
+        "New Person",
+        "-C",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = fs::read_to_string(site.path().join("people/new-person.toml")).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "name = \"New Person\"\n\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/index.xml")
+        )
+    );
+    let (code, _, stderr) = site.run(&["check"]);
+    assert_eq!(code, 0, "the new list is valid: {stderr}");
+    let (code, stdout, _) = site.run(&["fmt", "--check"]);
+    assert_eq!(code, 0, "a new list is canonical: {stdout}");
+
+    // A page with no feed anywhere: a clear error, nothing written.
+    server.route("/index.xml", Route::status(404));
+    server.route("/nothing/", page(&[]));
+    let (code, _, stderr) = site.run(&["add", &server.url("/nothing/"), "--person", "other", "-C"]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("no feed found"), "{stderr}");
+    assert!(!site.path().join("people/other.toml").exists());
+}
+
+const NESTED_OPML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0">
+  <head><title>Cy's feeds</title><ownerName>Cy Park</ownerName></head>
+  <body>
+    <outline text="Tech">
+      <outline text="Rust">
+        <outline type="rss" text="Rust Blog" xmlUrl="https://rust.example/feed.xml" htmlUrl="https://rust.example/"/>
+      </outline>
+      <outline type="rss" text="Systems" xmlUrl="https://sys.example/atom.xml" description="Deep dives"/>
+    </outline>
+    <outline type="rss" text="Top level" xmlUrl="https://top.example/rss"/>
+  </body>
+</opml>
+"#;
+
+fn tags_of(site: &TestSite, slug: &str) -> Vec<(String, Vec<String>)> {
+    let loaded = toluu::config::load_site(site.path()).expect("site loads");
+    let person = loaded
+        .people
+        .iter()
+        .find(|p| p.slug == slug)
+        .expect("person");
+    person
+        .feeds
+        .iter()
+        .map(|f| (f.url.clone(), f.tags.clone()))
+        .collect()
+}
+
+#[test]
+fn import_and_export_round_trip_nested_folders() {
+    let site = TestSite::new("");
+    site.write("in.opml", NESTED_OPML);
+    let opml_in = site.path().join("in.opml");
+    let (code, stdout, stderr) =
+        site.run(&["import", opml_in.to_str().unwrap(), "--person", "cy", "-C"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("imported 3 feeds"), "{stdout}");
+    let cy = fs::read_to_string(site.path().join("people/cy.toml")).unwrap();
+    assert!(cy.starts_with("name = \"Cy Park\"\n"), "{cy}");
+    let expected = vec![
+        (
+            "https://rust.example/feed.xml".to_owned(),
+            vec!["tech".to_owned(), "rust".to_owned()],
+        ),
+        (
+            "https://sys.example/atom.xml".to_owned(),
+            vec!["tech".to_owned()],
+        ),
+        ("https://top.example/rss".to_owned(), vec![]),
+    ];
+    assert_eq!(tags_of(&site, "cy"), expected);
+    let (code, stdout, _) = site.run(&["fmt", "--check"]);
+    assert_eq!(code, 0, "an imported list is canonical: {stdout}");
+
+    // Importing the same file again adds nothing.
+    let (_, stdout, _) = site.run(&["import", opml_in.to_str().unwrap(), "--person", "cy", "-C"]);
+    assert!(
+        stdout.contains("imported 0 feeds") && stdout.contains("3 already listed"),
+        "{stdout}"
+    );
+
+    // Export, import the export into someone else: the same feeds and tags.
+    let (code, exported, stderr) = site.run(&["export", "--person", "cy", "-C"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(exported.contains("<opml version=\"2.0\">"), "{exported}");
+    assert!(
+        exported.contains("<ownerName>Cy Park</ownerName>"),
+        "{exported}"
+    );
+    assert!(exported.contains("category=\"tech,rust\""), "{exported}");
+    let out = site.path().join("out.opml");
+    fs::write(&out, &exported).unwrap();
+    let (code, _, stderr) = site.run(&["import", out.to_str().unwrap(), "--person", "dee", "-C"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(tags_of(&site, "dee"), expected);
+
+    // The whole site's export has each feed once.
+    let (code, all, _) = site.run(&["export", "-C"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        all.matches("xmlUrl=\"https://rust.example/feed.xml\"")
+            .count(),
+        1,
+        "{all}"
+    );
+}
+
+#[test]
+fn check_reports_every_problem_with_its_line() {
+    let site =
+        TestSite::new("title = \"T\"\nbase_urll = \"https://x.example/\"\n[fetch]\ntimeout = 3\n");
+    site.write(
+        "people/ana.toml",
+        "name = \"Ana\"\nfavorite = \"tea\"\n\n[[feeds]]\nurl = \"ftp://a.example/feed\"\n\n[[feeds]]\nurl = \"https://b.example/feed\"\n\n[[feeds]]\nurl = \"HTTPS://B.example/feed\"\n\n[[feeds]]\ntitle = \"no url\"\n",
+    );
+    site.write(
+        "people/bo.toml",
+        "bio = \"no name\"\n[[feeds]]\nurl = \"https://c.example/\"\ncolour = 1\n",
+    );
+    site.write("people/cy.toml", "name = \"Cy\"\n");
+    site.write(
+        "people/cy.opml",
+        "<opml version=\"2.0\"><head><title>Cy</title></head><body></body></opml>",
+    );
+    let (code, _, stderr) = site.run(&["check"]);
+    assert_eq!(code, 2, "{stderr}");
+    for expected in [
+        "toluu.toml:2:1: unknown field `base_urll`",
+        "toluu.toml:4:1: unknown field `timeout`",
+        "people/ana.toml:2:1: unknown field `favorite`",
+        "people/ana.toml:5:7: feed url 'ftp://a.example/feed'",
+        "people/ana.toml:11:7: feed 'HTTPS://B.example/feed' is listed twice in this list",
+        "people/ana.toml:13:1: feed has no `url`",
+        "people/bo.toml:4:1: unknown field `colour`",
+        "people/bo.toml:1:1: missing `name`",
+        "people/cy.toml:1:1: duplicate person 'cy'",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("9 problems found"), "{stderr}");
+}
+
+#[test]
+fn check_fetch_reports_dead_moved_and_non_feed_urls() {
+    let server = TestServer::start();
+    server.route("/ok.xml", feed_route("Fine", "p"));
+    server.route("/gone.xml", Route::status(404));
+    server.route("/page.html", page(&[]));
+    let mut moved = Route::status(301);
+    moved
+        .headers
+        .push(("Location".to_owned(), server.url("/ok.xml")));
+    server.route("/old.xml", moved);
+    let site = TestSite::new("");
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/ok.xml"),
+            server.url("/gone.xml"),
+            server.url("/page.html"),
+            server.url("/old.xml"),
+        ),
+    );
+    let (code, _, _) = site.run(&["check"]);
+    assert_eq!(code, 0, "without --fetch nothing is fetched");
+    assert!(server.seen().is_empty());
+
+    let (code, stdout, stderr) = site.run(&["check", "--fetch"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("4 feeds: 2 ok"),
+        "the summary table: {stdout}"
+    );
+    let gone = server.url("/gone.xml");
+    assert!(
+        stderr.contains(&format!(
+            "people/ana.toml:5:7: feed '{gone}' failed: HTTP 404 Not Found"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("people/ana.toml:7:7: feed") && stderr.contains("failed: not a feed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "warning: people/ana.toml:9:7: feed '{}' moved: it now answers at '{}'",
+            server.url("/old.xml"),
+            server.url("/ok.xml")
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 feeds failed"), "{stderr}");
+    assert!(
+        !site.path().join(".toluu").exists(),
+        "the state is not touched"
+    );
+}
+
+#[test]
+fn build_prints_plain_lines_without_a_terminal() {
+    let server = TestServer::start();
+    server.route("/a.xml", feed_route("A", "p"));
+    server.route("/b.xml", Route::status(500));
+    let site = TestSite::new("");
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/a.xml"),
+            server.url("/b.xml")
+        ),
+    );
+    let (code, _, stderr) = site.run(&["build", "-v"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("refreshing 2 feeds (2 to fetch)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("ok {}", server.url("/a.xml"))),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "failed {}: HTTP 500 Internal Server Error",
+            server.url("/b.xml")
+        )),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colors when not a terminal: {stderr:?}"
+    );
+
+    server.route("/b.xml", feed_route("B", "q"));
+    let (code, stdout, stderr) = site.run(&["build", "-q"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str()),
+        ("", ""),
+        "-q prints nothing"
+    );
+}
+
+#[test]
+fn help_version_and_completions() {
+    let (code, stdout, _) = toluu(&["--version"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout.trim(),
+        format!("toluu {}", env!("CARGO_PKG_VERSION"))
+    );
+    for (command, options) in [
+        ("init", &["--force", "--toluu-repo", "--title"][..]),
+        ("serve", &["--port", "--offline"][..]),
+        (
+            "add",
+            &["--person", "--tag", "--pick", "--note", "--dir"][..],
+        ),
+        ("import", &["--person"][..]),
+        ("export", &["--person", "--output"][..]),
+        ("check", &["--fetch"][..]),
+        (
+            "build",
+            &["--quiet", "--verbose", "--base-url", "--offline"][..],
+        ),
+    ] {
+        let (code, stdout, _) = toluu(&[command, "--help"]);
+        assert_eq!(code, 0);
+        for option in options {
+            assert!(
+                stdout.contains(option),
+                "{command} --help lacks {option}:\n{stdout}"
+            );
+        }
+    }
+    let (code, stdout, _) = toluu(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("_toluu()") && stdout.contains("serve"),
+        "{stdout}"
+    );
+}
+
+/// A running `toluu serve`, killed on drop.
+struct Serve {
+    child: Child,
+    base: String,
+    output: mpsc::Receiver<String>,
+}
+
+impl Serve {
+    fn start(dir: &Path, extra: &[&str]) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_toluu"))
+            .arg("serve")
+            .arg(dir)
+            .args(["--port", "0"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start toluu serve");
+        let (tx, output) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        let base = loop {
+            let line = output
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_else(|_| panic!("serve did not start: {seen:?}"));
+            if let Some(url) = line.split(" at ").nth(1).and_then(|r| r.split(' ').next()) {
+                break url.trim_end_matches('/').to_owned();
+            }
+            seen.push(line);
+        };
+        Serve {
+            child,
+            base,
+            output,
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let response = reqwest::blocking::get(format!("{}{path}", self.base)).expect("GET");
+        (
+            response.status().as_u16(),
+            response.text().unwrap_or_default(),
+        )
+    }
+
+    /// Polls `path` until `ok` holds, for at most 10 s.
+    fn wait_for(&self, path: &str, what: &str, ok: impl Fn(u16, &str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let (status, body) = self.get(path);
+            if ok(status, &body) {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: last {status}: {body}"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.output.try_iter().collect()
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_change_shows_errors_and_recovers() {
+    let server = TestServer::start();
+    server.route("/a.xml", feed_route("Feed A", "Post from A"));
+    server.route("/b.xml", feed_route("Feed B", "Post from B"));
+    let site = TestSite::new("");
+    let list_a = format!(
+        "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n",
+        server.url("/a.xml")
+    );
+    site.write("people/ana.toml", &list_a);
+    let serve = Serve::start(site.path(), &[]);
+
+    let (status, home) = serve.get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("Post from A"), "{home}");
+    assert!(
+        home.contains("/__toluu/livereload"),
+        "served pages carry the script"
+    );
+    assert!(home.contains(&serve.base), "links use the served address");
+    let (status, css) = serve.get("/style.css");
+    assert_eq!(status, 200);
+    assert!(!css.contains("livereload"));
+    assert_eq!(serve.get("/no/such/page/").0, 404);
+
+    // The live-reload stream is open while pages are fetched (it must not block them).
+    let mut sse = TcpStream::connect(serve.base.trim_start_matches("http://")).unwrap();
+    sse.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    sse.write_all(
+        b"GET /__toluu/livereload HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n",
+    )
+    .unwrap();
+    let mut events = BufReader::new(sse);
+    let mut head = String::new();
+    while !head.ends_with("\r\n\r\n") {
+        events.read_line(&mut head).unwrap();
+    }
+    assert!(head.contains("text/event-stream"), "{head}");
+    server.reset();
+
+    // Edit the list: a new name and a new feed. Only the new feed is fetched.
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana Lima\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/a.xml"),
+            server.url("/b.xml")
+        ),
+    );
+    let started = Instant::now();
+    let home = serve.wait_for("/", "the new feed", |s, b| {
+        s == 200 && b.contains("Post from B")
+    });
+    eprintln!(
+        "edit to visible change: {} ms",
+        started.elapsed().as_millis()
+    );
+    assert!(home.contains("Post from A"));
+    let people = serve.wait_for("/people/", "the new name", |_, b| b.contains("Ana Lima"));
+    assert!(people.contains("Ana Lima"));
+    let paths: Vec<String> = server.seen().into_iter().map(|s| s.path).collect();
+    assert_eq!(paths, ["/b.xml"], "a rebuild fetches only the new feed");
+
+    let mut event = String::new();
+    while !event.contains("event: reload") {
+        let mut line = String::new();
+        assert!(events.read_line(&mut line).unwrap() > 0, "stream closed");
+        event.push_str(&line);
+    }
+
+    // A broken file: the error is in the page and the terminal; the server keeps running.
+    site.write("toluu.toml", "title = \"Test site\"\nbogus_key = 1\n");
+    let error = serve.wait_for("/", "the error page", |s, _| s == 500);
+    assert!(
+        error.contains("toluu.toml:2:1: unknown field `bogus_key`"),
+        "{error}"
+    );
+    assert!(
+        error.contains("/__toluu/livereload"),
+        "the error page reloads itself too"
+    );
+    assert_eq!(serve.get("/style.css").0, 200, "assets are still served");
+    thread::sleep(Duration::from_millis(200));
+    let lines = serve.lines().join("\n");
+    assert!(lines.contains("unknown field `bogus_key`"), "{lines}");
+
+    // Fixed: the site is back.
+    site.write("toluu.toml", "title = \"Fixed Title\"\n");
+    let home = serve.wait_for("/", "recovery", |s, b| {
+        s == 200 && b.contains("Fixed Title")
+    });
+    assert!(home.contains("Post from B"));
+    assert!(serve.lines().iter().any(|l| l.starts_with("rebuilt in")));
+
+    // A template error (in a templates/ folder made after the server started): shown the same
+    // way; deleting the broken template recovers.
+    site.write("templates/404.html", "{% if %}");
+    let error = serve.wait_for("/", "the template error", |s, _| s == 500);
+    assert!(error.contains("template error"), "{error}");
+    fs::remove_file(site.path().join("templates/404.html")).unwrap();
+    serve.wait_for("/", "recovery from the template error", |s, b| {
+        s == 200 && b.contains("Fixed Title")
+    });
+    assert!(
+        !site.path().join("public").exists(),
+        "serve writes no output"
+    );
+}
+
+#[test]
+fn serve_offline_fetches_nothing() {
+    let server = TestServer::start();
+    server.route("/a.xml", feed_route("Feed A", "Post from A"));
+    let site = TestSite::new("");
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/a.xml")
+        ),
+    );
+    let serve = Serve::start(site.path(), &["--offline"]);
+    let (status, home) = serve.get("/people/ana/");
+    assert_eq!(status, 200);
+    assert!(!home.contains("Post from A"));
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana B\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/a.xml")
+        ),
+    );
+    serve.wait_for("/people/ana/", "the rebuild", |_, b| b.contains("Ana B"));
+    assert!(server.seen().is_empty(), "{:?}", server.seen());
+}
+
+#[test]
+fn readme_shows_the_workflow_init_writes() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme
+        .find("## Publishing to GitHub Pages")
+        .expect("section")..];
+    let start = section.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    assert_eq!(block, toluu::scaffold::workflow(None));
+}
