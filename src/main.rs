@@ -45,6 +45,18 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Copy a built-in theme into the site's templates/ and static/ for editing.
+    EjectTheme {
+        /// The site directory (holds toluu.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The theme to copy (default: the site's `theme`, else "default").
+        #[arg(long, value_name = "NAME")]
+        theme: Option<String>,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -92,6 +104,15 @@ fn main() -> ExitCode {
             }
             Err(problems) => report_error(&toluu::Error::Config(problems)),
         },
+        Command::EjectTheme { dir, theme, force } => {
+            match toluu::theme::eject_theme(&dir, theme.as_deref(), force) {
+                Ok(files) => {
+                    println!("copied {} files into {}", files.len(), dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report_error(&e),
+            }
+        }
     }
 }
 
