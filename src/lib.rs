@@ -18,6 +18,7 @@ pub mod refresh;
 pub mod render;
 pub mod report;
 pub mod sanitize;
+pub mod search;
 pub mod theme;
 pub mod urls;
 pub mod xml;
