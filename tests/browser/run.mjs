@@ -184,6 +184,35 @@ async function linksMissedByTab(page) {
     .map((a) => `${a.textContent.trim() || a.getAttribute("href")} (${a.getAttribute("href")})`));
 }
 
+/** What a page's head lacks of: title, description, canonical, Open Graph, Atom and OPML. */
+async function missingHeadTags(page, key) {
+  const head = await page.evaluate(() => {
+    const attr = (sel, a) => document.head.querySelector(sel)?.getAttribute(a) || "";
+    return {
+      title: document.title,
+      description: attr('meta[name="description"]', "content"),
+      canonical: attr('link[rel="canonical"]', "href"),
+      ogTitle: attr('meta[property="og:title"]', "content"),
+      ogDescription: attr('meta[property="og:description"]', "content"),
+      ogUrl: attr('meta[property="og:url"]', "content"),
+      ogType: attr('meta[property="og:type"]', "content"),
+      atom: attr('link[rel="alternate"][type="application/atom+xml"]', "href"),
+      opml: attr('link[rel="alternate"][type="text/x-opml"]', "href"),
+    };
+  });
+  const out = [];
+  for (const [name, value] of Object.entries(head)) {
+    // The 404 page is served at any address: it has no canonical URL of its own.
+    if (!value && !(name === "canonical" && key === "404.html")) out.push(`no ${name} in <head>`);
+  }
+  if (head.canonical && !/^https?:\/\//.test(head.canonical)) out.push(`canonical is not absolute: ${head.canonical}`);
+  for (const feed of [head.atom, head.opml]) {
+    const r = await page.request.get(new URL(feed, page.url()).href);
+    if (!r.ok()) out.push(`alternate ${feed}: HTTP ${r.status()}`);
+  }
+  return out;
+}
+
 const isDark = (page) => page.evaluate(() => {
   const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
   return (0.2126 * r + 0.7152 * g + 0.0722 * b) < 128;
@@ -250,7 +279,7 @@ async function suiteFor(theme, dir, base, browser) {
     await check(`${theme} ${t.key}: loads cleanly, passes axe (light and dark), Tab reaches every link [${t.url || "/"}]`, async () => {
       const before = thirdParty.length;
       const { page, problems } = await openPage(context, base + t.url);
-      const out = [...problems];
+      const out = [...problems, ...(await missingHeadTags(page, t.key))];
       for (const scheme of ["light", "dark"]) {
         await page.emulateMedia({ colorScheme: scheme });
         for (const v of await axeViolations(page)) out.push(`axe ${scheme}: ${v}`);

@@ -74,6 +74,27 @@ fn every_internal_link_of_the_example_site_resolves() {
 }
 
 #[test]
+fn every_internal_link_of_the_example_site_resolves_in_the_planet_theme() {
+    let site = crate::themes::example_copy();
+    crate::themes::set_theme(site.path(), "planet");
+    let out = tempfile::tempdir().unwrap();
+    let options = toluu::BuildOptions {
+        offline: true,
+        output_dir: Some(out.path().join("public")),
+        base_url: Some("https://acme.github.io/reading/".into()),
+    };
+    toluu::build(site.path(), &options).expect("example builds with planet");
+    let (checked, broken) = broken_links(&out.path().join("public"), "/reading/");
+    assert!(checked > 500, "only {checked} links checked");
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+#[test]
 fn the_link_checker_catches_a_broken_link() {
     let out = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -8,6 +8,7 @@ mod example;
 mod links;
 mod parsing;
 mod server;
+mod themes;
 
 use std::fs;
 use std::path::{Path, PathBuf};
