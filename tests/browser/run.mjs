@@ -169,9 +169,16 @@ async function linksMissedByTab(page) {
     [...document.querySelectorAll("a[href]")].filter(visible)
       .forEach((a, i) => a.setAttribute("data-tab-id", String(i)));
     window.__reached = new Set();
+    window.__unmarked = [];
     document.addEventListener("focusin", (e) => {
       const id = e.target.getAttribute && e.target.getAttribute("data-tab-id");
-      if (id !== null) window.__reached.add(id);
+      if (id === null) return;
+      window.__reached.add(id);
+      // Keyboard focus must show: an outline (the theme's :focus-visible style).
+      const style = getComputedStyle(e.target);
+      if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 1) {
+        window.__unmarked.push(`no focus outline on ${e.target.textContent.trim()} (${e.target.getAttribute("href")})`);
+      }
     });
     if (document.activeElement) document.activeElement.blur();
     // Every element Tab may stop at, so that enough presses are sent to go all the way round.
@@ -181,7 +188,8 @@ async function linksMissedByTab(page) {
   for (let i = 0; i < stops + 3; i++) await page.keyboard.press("Tab");
   return page.evaluate(() => [...document.querySelectorAll("a[data-tab-id]")]
     .filter((a) => !window.__reached.has(a.getAttribute("data-tab-id")))
-    .map((a) => `${a.textContent.trim() || a.getAttribute("href")} (${a.getAttribute("href")})`));
+    .map((a) => `Tab never reaches ${a.textContent.trim() || a.getAttribute("href")} (${a.getAttribute("href")})`)
+    .concat(window.__unmarked.slice(0, 5)));
 }
 
 /** What a page's head lacks of: title, description, canonical, Open Graph, Atom and OPML. */
@@ -262,13 +270,14 @@ async function suiteFor(theme, dir, base, browser) {
     const { page } = await openPage(context, base);
     await page.evaluate(() => {
       const main = document.querySelector("main");
-      main.insertAdjacentHTML("afterbegin", '<img src="favicon.svg" width="8" height="8"><a href="#x" tabindex="-1">unreachable</a>');
+      main.insertAdjacentHTML("afterbegin", '<img src="favicon.svg" width="8" height="8"><a href="#x" tabindex="-1">unreachable</a><a href="#y" style="outline: none !important">unmarked</a>');
     });
     const out = [];
     const axe = await axeViolations(page);
     if (!axe.some((v) => v.startsWith("image-alt"))) out.push(`axe missed an image without alt: ${axe}`);
     const missed = await linksMissedByTab(page);
-    if (JSON.stringify(missed) !== JSON.stringify(["unreachable (#x)"])) out.push(`Tab check: ${missed}`);
+    const expected = ["Tab never reaches unreachable (#x)", "no focus outline on unmarked (#y)"];
+    if (JSON.stringify(missed) !== JSON.stringify(expected)) out.push(`Tab check: ${missed}`);
     await page.close();
     const report = await validator.validateString("<!DOCTYPE html><html lang=en><title>x</title><p><div></p>", "bad.html");
     if (report.valid) out.push("html-validate accepted a broken page");
@@ -285,7 +294,7 @@ async function suiteFor(theme, dir, base, browser) {
         for (const v of await axeViolations(page)) out.push(`axe ${scheme}: ${v}`);
       }
       await page.emulateMedia({ colorScheme: "light" });
-      for (const l of await linksMissedByTab(page)) out.push(`Tab never reaches ${l}`);
+      out.push(...(await linksMissedByTab(page)));
       for (const u of thirdParty.slice(before)) out.push(`third-party request: ${u}`);
       await page.close();
       return out;
@@ -426,6 +435,27 @@ async function suiteFor(theme, dir, base, browser) {
     return out;
   });
 
+  await check(`${theme}: print styles drop the navigation and print black on white`, async () => {
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.emulateMedia({ media: "print", colorScheme: "dark" });
+    const out = [];
+    // A dark system scheme, then the toggle's dark choice: both print black on white.
+    for (const how of ["system", "toggle"]) {
+      if (how === "toggle") await page.evaluate(() => document.documentElement.setAttribute("data-theme", "dark"));
+      const r = await page.evaluate(() => ({
+        nav: getComputedStyle(document.querySelector(".site-nav")).display,
+        search: getComputedStyle(document.querySelector(".site-search")).display,
+        bg: getComputedStyle(document.body).backgroundColor,
+        fg: getComputedStyle(document.body).color,
+      }));
+      if (r.nav !== "none" || r.search !== "none") out.push(`navigation printed: ${JSON.stringify(r)}`);
+      if (r.bg !== "rgb(255, 255, 255)" || r.fg !== "rgb(0, 0, 0)") out.push(`colors in print (${how} dark): ${r.fg} on ${r.bg}`);
+    }
+    await page.close();
+    return out;
+  });
+
   await check(`${theme}: every image has a width and height (no layout shift)`, async () => {
     const out = [];
     for (const p of pages) {
@@ -491,6 +521,7 @@ async function main() {
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
+    console.log(`chromium ${browser.version()}, playwright-core, axe-core ${JSON.parse(fs.readFileSync(path.join(here, "node_modules/axe-core/package.json"))).version}`);
     for (const s of sites) await suiteFor(s.theme, s.dir, s.base, browser);
   } catch (e) {
     failed++;
