@@ -5,10 +5,12 @@
 // the machine, pass axe-core in the light and the dark scheme, reach every link with Tab,
 // and every page must be valid HTML. Then the features: search, the dark-mode toggle,
 // relative dates, "new since your last visit", the no-JavaScript fallbacks and page weight.
-// Screenshots of both themes at phone and desktop width go to docs/screenshots/.
+// Screenshots of both themes at phone and desktop width (docs/screenshots/ with
+// TOLUU_SCREENSHOTS=1).
 //
 // Usage: node run.mjs   (from tests/browser, after `cargo build` and `npm ci`)
-// Env: TOLUU_BIN (default ../../target/debug/toluu), CHROMIUM (default /usr/bin/chromium).
+// Env: TOLUU_BIN (default ../../target/debug/toluu), CHROMIUM (default /usr/bin/chromium),
+// TOLUU_THEMES (default "default,planet"), TOLUU_SCREENSHOTS=1 (update docs/screenshots/).
 
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -24,7 +26,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
 const bin = process.env.TOLUU_BIN || path.join(repo, "target/debug/toluu");
 const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
-const shotsDir = path.join(repo, "docs/screenshots");
+// Screenshots are taken on every run; they replace the committed ones in docs/screenshots/
+// only with TOLUU_SCREENSHOTS=1 (PNG bytes vary a little from run to run).
+const keepShots = process.env.TOLUU_SCREENSHOTS === "1";
 const axeSource = fs.readFileSync(path.join(here, "node_modules/axe-core/axe.min.js"), "utf8");
 // A fixed clock for the pages: relative dates and screenshots are then the same every run.
 const FIXED_NOW = new Date("2026-11-25T12:00:00Z");
@@ -357,6 +361,13 @@ async function suiteFor(theme, dir, base, browser) {
     await page.keyboard.press("Escape");
     if (!(await page.$eval("#search-results", (el) => el.hidden))) out.push("Escape did not close the results");
     for (const v of await axeViolations(page)) out.push(`axe with results open: ${v}`);
+    // From a deep page, results link to the right pages too.
+    const deep = types.find((t) => t.key === "tags/*/") || types.find((t) => t.url.split("/").length > 2);
+    await page.goto(base + deep.url);
+    await page.fill("#search-q", "chen wei");
+    await page.waitForSelector("#search-results:not([hidden]) a");
+    await Promise.all([page.waitForNavigation(), page.click("#search-results a")]);
+    if (page.url() !== `${base}people/chen-wei/`) out.push(`from ${deep.url}, "chen wei" led to ${page.url()}`);
     await page.close();
     return out;
   });
@@ -486,14 +497,19 @@ async function suiteFor(theme, dir, base, browser) {
   await noJs.close();
 
   // Screenshots, with a fixed clock and no stored state so they are the same every run.
+  const shotsDir = keepShots ? path.join(repo, "docs/screenshots") : path.join(path.dirname(dir), "screenshots");
   fs.mkdirSync(shotsDir, { recursive: true });
-  for (const [name, width, height, scheme] of [["phone", 390, 844, "light"], ["desktop", 1280, 900, "light"], ["desktop-dark", 1280, 900, "dark"]]) {
-    if (theme !== "default" && name === "desktop-dark") continue;
+  for (const [name, width, height, scheme] of [["phone", 390, 844, "light"], ["desktop", 1280, 900, "light"], ["desktop-dark", 1280, 900, "dark"], ["search", 1280, 640, "light"]]) {
+    if (theme !== "default" && (name === "desktop-dark" || name === "search")) continue;
     await check(`${theme}: screenshot ${name} (${width}px)`, async () => {
       const ctx = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
       await ctx.clock?.setFixedTime?.(FIXED_NOW);
       const page = await ctx.newPage();
       await page.goto(base);
+      if (name === "search") {
+        await page.fill("#search-q", "log");
+        await page.waitForSelector("#search-results:not([hidden]) a");
+      }
       const file = path.join(shotsDir, `${theme}-${name}.png`);
       await page.screenshot({ path: file });
       await ctx.close();
