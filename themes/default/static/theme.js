@@ -143,14 +143,20 @@
       }
       return loading;
     }
+    // Entries holding every word; those where a word starts a word of the entry come first,
+    // then the index's own order (most read feeds, newest posts).
     function matches(list, words, max) {
       var out = [];
-      for (var i = 0; i < list.length && out.length < max; i++) {
-        var ok = true;
-        for (var w = 0; w < words.length && ok; w++) ok = list[i].k.indexOf(words[w]) !== -1;
-        if (ok) out.push(list[i]);
+      for (var i = 0; i < list.length; i++) {
+        var k = list[i].k, ok = true, score = 0;
+        for (var w = 0; w < words.length && ok; w++) {
+          ok = k.indexOf(words[w]) !== -1;
+          if (ok && k.indexOf(words[w]) !== 0 && k.indexOf(" " + words[w]) === -1) score++;
+        }
+        if (ok) out.push({ item: list[i], score: score, at: i });
       }
-      return out;
+      out.sort(function (a, b) { return a.score - b.score || a.at - b.at; });
+      return out.slice(0, max).map(function (m) { return m.item; });
     }
     function group(title, items) {
       if (!items.length) return "";
