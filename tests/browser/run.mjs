@@ -71,6 +71,7 @@ function buildSite(theme, tmp) {
   }
   const out = path.join(tmp, `out-${theme}`);
   const r = spawnSync(bin, ["build", siteDir, "--offline", "-q", "-o", out], { encoding: "utf8" });
+  if (r.error) throw new Error(`cannot run ${bin} (run \`cargo build\` first): ${r.error.message}`);
   if (r.status !== 0) throw new Error(`toluu build (${theme}) failed: ${r.status}\n${r.stderr}`);
   return out;
 }

@@ -1,5 +1,6 @@
-//! A link checker over the built example site: every internal `href` and `src` of every page
-//! resolves to a file of the output, under a base_url with a path too (links are relative).
+//! A link checker over the built example site: every internal `href` and `src` (and the search
+//! form's `data-index`) of every page resolves to a file of the output, under a base_url with a
+//! path too (links are relative).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -16,7 +17,8 @@ fn broken_links(out: &Path, base_path: &str) -> (usize, Vec<String>) {
         .join(base_path)
         .unwrap();
     let files: BTreeSet<String> = read_tree(out).into_iter().map(|(p, _)| p).collect();
-    let selector = Selector::parse("[href], [src]").unwrap();
+    // `data-index` is where the search form loads its index from.
+    let selector = Selector::parse("[href], [src], [data-index]").unwrap();
     let mut checked = 0;
     let mut broken = Vec::new();
     for page in files.iter().filter(|p| p.ends_with(".html")) {
@@ -24,7 +26,7 @@ fn broken_links(out: &Path, base_path: &str) -> (usize, Vec<String>) {
         let doc = Html::parse_document(&html);
         let page_url = site.join(page).unwrap();
         for el in doc.select(&selector) {
-            for attr in ["href", "src"] {
+            for attr in ["href", "src", "data-index"] {
                 let Some(value) = el.value().attr(attr) else {
                     continue;
                 };
