@@ -280,6 +280,13 @@ async function suiteFor(theme, dir, base, browser) {
     const out = [];
     const axe = await axeViolations(page);
     if (!axe.some((v) => v.startsWith("image-alt"))) out.push(`axe missed an image without alt: ${axe}`);
+    // Text in the light scheme's muted color is unreadable on the dark scheme's background:
+    // axe must see it once the page is dark.
+    await page.evaluate(() => document.querySelector("main").insertAdjacentHTML("afterbegin", '<p style="color: #5a606a">dim</p>'));
+    await page.emulateMedia({ colorScheme: "dark" });
+    const dark = await axeViolations(page);
+    if (!dark.some((v) => v.startsWith("color-contrast"))) out.push(`axe missed low contrast in the dark scheme: ${dark}`);
+    await page.emulateMedia({ colorScheme: "light" });
     const missed = await linksMissedByTab(page);
     const expected = ["Tab never reaches unreachable (#x)", "no focus outline on unmarked (#y)"];
     if (JSON.stringify(missed) !== JSON.stringify(expected)) out.push(`Tab check: ${missed}`);
