@@ -400,6 +400,21 @@ async function suiteFor(theme, dir, base, browser) {
     return out;
   });
 
+  await check(`${theme}: the first Tab stop is the skip link, and it moves focus to the content`, async () => {
+    const { page, problems } = await openPage(context, base + "people/");
+    const out = [...problems];
+    await page.keyboard.press("Tab");
+    const first = await page.evaluate(() => document.activeElement.className);
+    if (first !== "skip-link") out.push(`first Tab stop: ${first}`);
+    const top = await page.evaluate(() => document.activeElement.getBoundingClientRect().top);
+    if (top < 0) out.push(`the focused skip link is off screen (top ${top}px)`);
+    await page.keyboard.press("Enter");
+    const after = await page.evaluate(() => document.activeElement.id);
+    if (after !== "main") out.push(`after the skip link, focus is on #${after}`);
+    await page.close();
+    return out;
+  });
+
   await check(`${theme}: dates show absolute, and relative once the script runs`, async () => {
     const { page, problems } = await openPage(context, base);
     const r = await page.evaluate(() => ({
