@@ -74,6 +74,18 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         merge_state: Vec<PathBuf>,
     },
+    /// Copy the theme's templates and static files into the site, to edit them there.
+    EjectTheme {
+        /// The site directory (holds toluu.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The theme to copy (default: the site's `theme`, else "default").
+        #[arg(long, value_name = "NAME")]
+        theme: Option<String>,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Fetch the feeds (or one shard of them) into the state, without building the site.
     Fetch {
         /// The site directory (holds toluu.toml).

@@ -36,6 +36,15 @@ pub fn run(command: Command) -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+        Command::EjectTheme { dir, theme, force } => {
+            match toluu::theme::eject_theme(&dir, theme.as_deref(), force) {
+                Ok(files) => {
+                    println!("copied {} files into {}", files.len(), dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report_error(&e),
+            }
+        }
         Command::Fetch {
             dir,
             shard,

@@ -27,6 +27,7 @@ pub mod render;
 pub mod report;
 pub mod sanitize;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod shard;
 pub mod status;

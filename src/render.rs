@@ -254,6 +254,7 @@ pub fn render_site(
     files.push(renderer.render_404()?);
     files.extend(renderer.xml_files());
     files.push(renderer.sitemap(&files));
+    files.push(crate::search::search_index(index));
     for (path, bytes) in theme.static_files(&site.root)? {
         files.retain(|f| f.path != path);
         files.push(OutputFile { path, bytes });

@@ -1,10 +1,16 @@
 //! Themes: the built-in ones are embedded in the binary, so toluu works from any directory.
-//! A site's `templates/` overrides any theme template by name; its `static/` wins over the
-//! theme's static files.
+//!
+//! A built-in theme is a folder of `themes/`: `templates/` and `static/`. Every theme falls
+//! back on the default one for any template or static file it does not have, so a theme can be
+//! as small as one stylesheet. Templates are registered as `<theme>/<name>` (and the default's
+//! as `default/<name>`), and a site's own `templates/<name>` wins by exact name: a site
+//! overrides a whole template by copying it, or one block by extending the theme's
+//! (`{% extends "default/river.html" %}`). Components work the same way: a site's component
+//! replaces the theme's of the same name. A site's `static/` wins over the theme's files.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rust_embed::RustEmbed;
 use tera::Tera;
@@ -12,6 +18,9 @@ use tera::Tera;
 #[derive(RustEmbed)]
 #[folder = "themes/"]
 struct BuiltIn;
+
+/// The theme every other one falls back on.
+const DEFAULT: &str = "default";
 
 /// A theme chosen by name.
 #[derive(Debug, Clone)]
@@ -45,36 +54,57 @@ impl Theme {
         names
     }
 
-    /// The theme's templates, each overridden by a file of the same name in the site's
-    /// `templates/`, compiled once.
+    /// The themes to look in, most specific first: this one, then the default.
+    fn chain(&self) -> Vec<&str> {
+        if self.name == DEFAULT {
+            vec![DEFAULT]
+        } else {
+            vec![self.name.as_str(), DEFAULT]
+        }
+    }
+
+    /// The built-in files of `kind` (`templates` or `static`) of one theme: (name, bytes).
+    fn embedded(theme: &str, kind: &str) -> BTreeMap<String, Vec<u8>> {
+        let prefix = format!("{theme}/{kind}/");
+        BuiltIn::iter()
+            .filter_map(|file| {
+                let name = file.strip_prefix(&prefix)?.to_owned();
+                Some((name, BuiltIn::get(&file)?.data.into_owned()))
+            })
+            .collect()
+    }
+
+    /// This theme's files of `kind` with the default's filling the gaps: what `eject-theme`
+    /// copies, and what a site sees when it overrides nothing.
+    fn merged(&self, kind: &str) -> BTreeMap<String, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for theme in self.chain().into_iter().rev() {
+            files.extend(Theme::embedded(theme, kind));
+        }
+        files
+    }
+
+    /// The theme's templates (with the default's as fallback) and the site's `templates/`
+    /// over them, compiled once.
     pub fn tera(&self, site_root: &Path) -> Result<Tera, String> {
-        let prefix = format!("{}/templates/", self.name);
         let mut sources: BTreeMap<String, String> = BTreeMap::new();
-        for file in BuiltIn::iter() {
-            if let Some(name) = file.strip_prefix(&prefix)
-                && let Some(content) = BuiltIn::get(&file)
-            {
-                sources.insert(
-                    name.to_owned(),
-                    String::from_utf8_lossy(&content.data).into_owned(),
-                );
+        for theme in self.chain() {
+            for (name, bytes) in Theme::embedded(theme, "templates") {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                sources.insert(format!("{theme}/{name}"), text);
             }
         }
-        let dir = site_root.join("templates");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-                let name = rel.to_string_lossy().replace('\\', "/");
-                let text = fs::read_to_string(entry.path())
-                    .map_err(|e| format!("{}: cannot read: {e}", entry.path().display()))?;
-                sources.insert(name, text);
-            }
+        for (name, path) in site_files(&site_root.join("templates"))? {
+            let text = fs::read_to_string(&path)
+                .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+            sources.insert(name, text);
         }
         let mut tera = Tera::new();
+        // A name without a theme prefix resolves to the site's template, else this theme's,
+        // else the default's; and components defined earlier in that order win.
+        let prefixes: Vec<String> = self.chain().iter().map(|t| format!("{t}/")).collect();
+        tera.set_fallback_prefixes(prefixes)
+            .map_err(|e| format!("template error: {}", error_chain(&e)))?;
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
         tera.register_filter("json_encode", tera_contrib::json::json_encode);
@@ -83,31 +113,71 @@ impl Theme {
         Ok(tera)
     }
 
-    /// The theme's static files, then the site's `static/` over them: (path, bytes).
+    /// The theme's static files (the default's filling the gaps), then the site's `static/`
+    /// over them: (path, bytes).
     pub fn static_files(&self, site_root: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
-        let prefix = format!("{}/static/", self.name);
-        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for file in BuiltIn::iter() {
-            if let Some(name) = file.strip_prefix(&prefix)
-                && let Some(content) = BuiltIn::get(&file)
-            {
-                files.insert(name.to_owned(), content.data.into_owned());
-            }
-        }
-        let dir = site_root.join("static");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
-                if entry.file_type().is_file() {
-                    let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-                    let bytes = fs::read(entry.path())
-                        .map_err(|e| format!("{}: cannot read: {e}", entry.path().display()))?;
-                    files.insert(rel.to_string_lossy().replace('\\', "/"), bytes);
-                }
-            }
+        let mut files = self.merged("static");
+        for (name, path) in site_files(&site_root.join("static"))? {
+            let bytes =
+                fs::read(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+            files.insert(name, bytes);
         }
         Ok(files.into_iter().collect())
     }
+
+    /// Copies the theme's templates and static files into `site_root`'s `templates/` and
+    /// `static/`, where they override the built-in ones and can be edited. Refuses to replace
+    /// an existing file unless `force`; then nothing is written. Returns the files written.
+    pub fn eject(&self, site_root: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+        let files: Vec<(PathBuf, Vec<u8>)> = ["templates", "static"]
+            .into_iter()
+            .flat_map(|kind| {
+                self.merged(kind)
+                    .into_iter()
+                    .map(move |(name, bytes)| (site_root.join(kind).join(name), bytes))
+            })
+            .collect();
+        let existing: Vec<String> = files
+            .iter()
+            .filter(|(path, _)| path.exists())
+            .map(|(path, _)| format!("`{}`", path.display()))
+            .collect();
+        if !force && !existing.is_empty() {
+            return Err(format!(
+                "{} file{} already exist{}: {}; nothing was written (use --force to replace them)",
+                existing.len(),
+                if existing.len() == 1 { "" } else { "s" },
+                if existing.len() == 1 { "s" } else { "" },
+                existing.join(", ")
+            ));
+        }
+        for (path, bytes) in &files {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)
+                    .map_err(|e| format!("`{}`: cannot create: {e}", dir.display()))?;
+            }
+            fs::write(path, bytes)
+                .map_err(|e| format!("`{}`: cannot write: {e}", path.display()))?;
+        }
+        Ok(files.into_iter().map(|(path, _)| path).collect())
+    }
+}
+
+/// Every file under `dir` (if it exists), as (relative name with `/`, path), sorted.
+fn site_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let name = rel.to_string_lossy().replace('\\', "/");
+            files.push((name, entry.path().to_owned()));
+        }
+    }
+    Ok(files)
 }
 
 /// An error and its causes on one line each.
@@ -122,4 +192,24 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     msg
+}
+
+/// `toluu eject-theme`: copies the theme `name` (else the one `toluu.toml` names, else the
+/// default) into the site in `site_root`; see [`Theme::eject`].
+pub fn eject_theme(
+    site_root: &Path,
+    name: Option<&str>,
+    force: bool,
+) -> Result<Vec<PathBuf>, crate::Error> {
+    let name = match name {
+        Some(name) => name.to_owned(),
+        None if site_root.join("toluu.toml").is_file() => {
+            crate::config::load_config(site_root)
+                .map_err(crate::Error::Config)?
+                .theme
+        }
+        None => DEFAULT.to_owned(),
+    };
+    let theme = Theme::named(&name).map_err(crate::Error::Build)?;
+    theme.eject(site_root, force).map_err(crate::Error::Build)
 }

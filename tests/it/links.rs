@@ -1,5 +1,6 @@
-//! A link checker over the built example site: every internal `href` and `src` of every page
-//! resolves to a file of the output, under a base_url with a path too (links are relative).
+//! A link checker over the built example site: every internal `href` and `src` (and the search
+//! form's `data-index`) of every page resolves to a file of the output, under a base_url with a
+//! path too (links are relative).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -16,7 +17,8 @@ fn broken_links(out: &Path, base_path: &str) -> (usize, Vec<String>) {
         .join(base_path)
         .unwrap();
     let files: BTreeSet<String> = read_tree(out).into_iter().map(|(p, _)| p).collect();
-    let selector = Selector::parse("[href], [src]").unwrap();
+    // `data-index` is where the search form loads its index from.
+    let selector = Selector::parse("[href], [src], [data-index]").unwrap();
     let mut checked = 0;
     let mut broken = Vec::new();
     for page in files.iter().filter(|p| p.ends_with(".html")) {
@@ -24,7 +26,7 @@ fn broken_links(out: &Path, base_path: &str) -> (usize, Vec<String>) {
         let doc = Html::parse_document(&html);
         let page_url = site.join(page).unwrap();
         for el in doc.select(&selector) {
-            for attr in ["href", "src"] {
+            for attr in ["href", "src", "data-index"] {
                 let Some(value) = el.value().attr(attr) else {
                     continue;
                 };
@@ -64,6 +66,28 @@ fn every_internal_link_of_the_example_site_resolves() {
         ..Default::default()
     };
     toluu::build(&root.join("example-site"), &options).expect("example builds");
+    let (checked, broken) = broken_links(&out.path().join("public"), "/reading/");
+    assert!(checked > 500, "only {checked} links checked");
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+#[test]
+fn every_internal_link_of_the_example_site_resolves_in_the_planet_theme() {
+    let site = crate::themes::example_copy();
+    crate::themes::set_theme(site.path(), "planet");
+    let out = tempfile::tempdir().unwrap();
+    let options = toluu::BuildOptions {
+        offline: true,
+        output_dir: Some(out.path().join("public")),
+        base_url: Some("https://acme.github.io/reading/".into()),
+        ..Default::default()
+    };
+    toluu::build(site.path(), &options).expect("example builds with planet");
     let (checked, broken) = broken_links(&out.path().join("public"), "/reading/");
     assert!(checked > 500, "only {checked} links checked");
     assert!(

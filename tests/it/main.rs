@@ -21,6 +21,7 @@ mod safety;
 mod server;
 mod shard;
 mod stylesheet;
+mod themes;
 
 use std::fs;
 use std::path::{Path, PathBuf};

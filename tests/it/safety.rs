@@ -123,6 +123,12 @@ pub fn html_violations(html: &str, document: bool) -> Vec<String> {
             "meta" if element.attr("http-equiv").is_some() => {
                 found.push("a <meta http-equiv>".to_owned());
             }
+            // The theme's own search box: a form that goes to a page of the site (relative
+            // action), never one from a feed (feed HTML cannot carry forms at all).
+            "form"
+                if document
+                    && element.attr("class") == Some("site-search")
+                    && element.attr("action").is_some_and(|a| !a.contains(':')) => {}
             // The theme's own stylesheet and icon links live in <head>.
             "link" | "style" if document && in_head => {}
             _ if FORBIDDEN_ELEMENTS.contains(&name) => {
