@@ -167,9 +167,11 @@ async function axeViolations(page) {
 /** Presses Tab through the whole page; returns the visible links never focused. */
 async function linksMissedByTab(page) {
   const stops = await page.evaluate(() => {
+    // Links inside a closed <details> ("Read more") are reached once it is opened, not before.
     const visible = (el) => {
       const r = el.getBoundingClientRect();
-      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
+      const folded = el.tagName !== "SUMMARY" && el.closest("details:not([open])") !== null;
+      return !folded && r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
     };
     [...document.querySelectorAll("a[href]")].filter(visible)
       .forEach((a, i) => a.setAttribute("data-tab-id", String(i)));
@@ -187,7 +189,7 @@ async function linksMissedByTab(page) {
     });
     if (document.activeElement) document.activeElement.blur();
     // Every element Tab may stop at, so that enough presses are sent to go all the way round.
-    return [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")]
+    return [...document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]")]
       .filter(visible).length;
   });
   for (let i = 0; i < stops + 3; i++) await page.keyboard.press("Tab");
