@@ -108,6 +108,9 @@ pub struct SiteConfig {
     /// How the site is built.
     #[serde(default)]
     pub build: BuildConfig,
+    /// How feeds are suggested (see [`crate::discover`]).
+    #[serde(default)]
+    pub discover: crate::discover::DiscoverConfig,
 }
 
 fn default_base_url() -> String {

@@ -79,6 +79,11 @@ pub struct SiteIndex {
     pub river: Vec<PostRef>,
     /// Tags, sorted by name.
     pub tags: Vec<TagInfo>,
+    /// Suggestions, related feeds and similar people (ids are positions in `people`/`feeds`).
+    pub discovery: crate::discover::Discovery,
+    /// Feeds by when they were first added to a list (Unix seconds), newest first, from the
+    /// site's git history; `None` when the site is not a git checkout.
+    pub recent: Option<Vec<(usize, i64)>>,
 }
 
 impl SiteIndex {
@@ -226,13 +231,17 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -
         .map(|(slug, (name, feeds))| TagInfo { name, slug, feeds })
         .collect();
 
-    SiteIndex {
+    let mut index = SiteIndex {
         people,
         subscriptions,
         feeds,
         river,
         tags,
-    }
+        discovery: Default::default(),
+        recent: None,
+    };
+    index.discovery = crate::suggest::discover_index(&index, &site.config.discover);
+    index
 }
 
 fn host_of(url: &str) -> String {

@@ -7,7 +7,9 @@
 pub mod autodiscover;
 pub mod cache;
 pub mod config;
+pub mod discover;
 pub mod fetch;
+pub mod history;
 pub mod index;
 pub mod markdown;
 pub mod model;
@@ -18,6 +20,7 @@ pub mod refresh;
 pub mod render;
 pub mod report;
 pub mod sanitize;
+pub mod suggest;
 pub mod theme;
 pub mod urls;
 pub mod xml;
@@ -64,7 +67,8 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
         .map_err(Error::Build)?;
     let report = BuildReport::new(&site, &states, offline);
 
-    let index = index::build_index(&site, states, cfg.build.items_per_feed);
+    let mut index = index::build_index(&site, states, cfg.build.items_per_feed);
+    index.recent = suggest::recent_additions(site_dir, &index);
     let base_url = options.base_url.as_deref().unwrap_or(&cfg.base_url);
     let files = render::render_site(&site, &index, &theme, base_url).map_err(Error::Build)?;
 

@@ -39,6 +39,21 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Suggest feeds to each person, from the lists and the fetch cache (no network).
+    Suggest {
+        /// The site directory (holds toluu.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Only this person (the file name of their list, without extension).
+        #[arg(long, value_name = "SLUG")]
+        person: Option<String>,
+        /// Suggestions per person (default: [discover] suggestions_per_person).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Print JSON: {"people": {slug: [{url, score, reason}]}, "related", "similar_people"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check toluu.toml and every list; print every problem as file:line:col.
     Check {
         /// The site directory (holds toluu.toml).
@@ -79,6 +94,25 @@ fn main() -> ExitCode {
                         eprintln!("error: {} feeds failed (--strict)", summary.failed());
                         return ExitCode::FAILURE;
                     }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report_error(&e),
+            }
+        }
+        Command::Suggest {
+            dir,
+            person,
+            limit,
+            json,
+        } => {
+            let options = toluu::suggest::SuggestOptions {
+                person,
+                limit,
+                json,
+            };
+            match toluu::suggest::suggest(&dir, &options) {
+                Ok(text) => {
+                    print!("{text}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => report_error(&e),
