@@ -35,6 +35,9 @@ pub struct DiscoverConfig {
     pub weight_feeds: f64,
     /// Weight of the content signal (tags and text, TF-IDF cosine).
     pub weight_content: f64,
+    /// Show "added most recently" on `/discover/` from the lists' git history (when the site
+    /// is a git checkout).
+    pub recent_from_git: bool,
     /// Weight of the popularity prior, `ln(1 + readers) / ln(1 + most readers)`, added to
     /// feeds that another signal already found.
     pub weight_popularity: f64,
@@ -53,6 +56,7 @@ impl Default for DiscoverConfig {
             weight_feeds: 1.0,
             weight_content: 0.05,
             weight_popularity: 0.25,
+            recent_from_git: true,
         }
     }
 }
@@ -146,6 +150,8 @@ impl Reason {
                 let title = feed_title(*via);
                 if of == shared && *of == 1 {
                     format!("read by the other reader of {title}")
+                } else if of == shared && *of == 2 {
+                    format!("read by both people who also read {title}")
                 } else {
                     format!("read by {shared} of the {} who also read {title}", people(*of))
                 }
@@ -841,4 +847,163 @@ fn sort_best<T>(items: &mut [T], key: impl Fn(&T) -> (f64, u32)) {
         let (sb, ib) = key(b);
         sb.total_cmp(&sa).then(ia.cmp(&ib))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn community(lists: &[&[u32]], n_feeds: usize) -> Community {
+        Community {
+            lists: lists.iter().map(|l| l.to_vec()).collect(),
+            feeds: vec![FeedContent::default(); n_feeds],
+        }
+    }
+
+    fn reads(c: &Community, p: usize, f: u32) -> bool {
+        c.lists[p].contains(&f)
+    }
+
+    /// Every reason states facts that hold in the input.
+    fn assert_reasons_true(c: &Community, d: &Discovery) {
+        let readers = |f: u32| (0..c.lists.len()).filter(|&p| reads(c, p, f)).count() as u32;
+        for (p, list) in d.suggestions.iter().enumerate() {
+            for s in list {
+                assert!(!reads(c, p, s.feed), "suggests a feed {p} reads");
+                match &s.reason {
+                    Reason::AlsoRead { via, shared, of } => {
+                        assert!(reads(c, p, *via));
+                        assert_eq!(*of, readers(*via) - 1);
+                        let both = (0..c.lists.len())
+                            .filter(|&q| reads(c, q, *via) && reads(c, q, s.feed))
+                            .count() as u32;
+                        assert_eq!(*shared, both);
+                    }
+                    Reason::ReadLikeYou {
+                        readers: k,
+                        of,
+                        example,
+                        common,
+                    } => {
+                        let e = *example as usize;
+                        assert!(reads(c, e, s.feed));
+                        let mine: Vec<u32> = c.lists[p].clone();
+                        let inter = mine.iter().filter(|&&f| reads(c, e, f)).count() as u32;
+                        assert_eq!(*common, inter);
+                        assert!(k <= of && *k >= 1);
+                    }
+                    Reason::Shares { terms, feeds, .. } => {
+                        assert!(!terms.is_empty() && *feeds >= 1);
+                    }
+                    Reason::Popular { readers: r } => assert_eq!(*r, readers(s.feed)),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shrinkage_prefers_many_shared_readers_over_one() {
+        // Feed 0 and 1: 20 readers in common out of 30. Feed 2 and 3: one reader, in common.
+        let mut lists: Vec<Vec<u32>> = (0..30).map(|p| if p < 20 { vec![0, 1] } else { vec![0] }).collect();
+        lists.push(vec![2, 3]);
+        let c = Community {
+            lists,
+            feeds: vec![FeedContent::default(); 4],
+        };
+        let d = discover(&c, &DiscoverConfig::default());
+        let r01 = &d.related[0][0];
+        let r23 = &d.related[2][0];
+        assert_eq!((r01.feed, r01.shared), (1, 20));
+        assert_eq!((r23.feed, r23.shared), (3, 1));
+        // Without shrinkage, P(3|2) = 1 beats P(1|0) = 2/3; with it, 20 shared readers win.
+        assert!(r01.score > r23.score, "{r01:?} vs {r23:?}");
+    }
+
+    #[test]
+    fn popularity_fills_but_does_not_take_every_list() {
+        // Feeds 0..3 are read by everyone; two interest groups share 3..8 and 8..13, each
+        // person missing one feed of their group.
+        let mut lists: Vec<Vec<u32>> = Vec::new();
+        for p in 0..20u32 {
+            let group = if p < 10 { 3 } else { 8 };
+            let mut l = vec![0, 1, 2];
+            l.extend((group..group + 5).filter(|f| f % 5 != p % 5));
+            lists.push(l);
+        }
+        lists.push(vec![13]); // someone alone with a feed nobody else reads
+        let c = Community {
+            lists,
+            feeds: vec![FeedContent::default(); 14],
+        };
+        let d = discover(&c, &DiscoverConfig::default());
+        for p in 0..20 {
+            let group = if p < 10 { 3..8 } else { 8..13 };
+            let first = d.suggestions[p][0].feed;
+            assert!(group.contains(&first), "person {p} got {first} first");
+            assert!(
+                d.suggestions[p].iter().any(|s| !matches!(s.reason, Reason::Popular { .. })),
+                "person {p} got only popular feeds"
+            );
+        }
+        // The loner has no overlap: popular feeds fill their list, and say so.
+        assert!(!d.suggestions[20].is_empty());
+        assert!(
+            d.suggestions[20]
+                .iter()
+                .all(|s| matches!(s.reason, Reason::Popular { .. }))
+        );
+        assert_reasons_true(&c, &d);
+    }
+
+    #[test]
+    fn tags_carry_a_small_community() {
+        // Three people, no feed in common: only tags can relate them.
+        let tag = |t: &str| FeedContent {
+            tags: vec![(t.to_owned(), 1)],
+            words: Vec::new(),
+        };
+        let c = Community {
+            lists: vec![vec![0, 1], vec![2, 3], vec![4]],
+            feeds: vec![tag("rust"), tag("cooking"), tag("rust"), tag("knitting"), tag("cooking")],
+        };
+        let d = discover(&c, &DiscoverConfig::default());
+        let first = &d.suggestions[0][0];
+        assert!([2, 4].contains(&first.feed), "{first:?}");
+        let text = first.reason.text(|f| format!("feed {f}"), |p| format!("person {p}"));
+        assert!(text.starts_with("shares the tag"), "{text}");
+        assert_reasons_true(&c, &d);
+    }
+
+    #[test]
+    fn output_is_deterministic_and_sampling_keeps_counts_exact() {
+        let lists: Vec<Vec<u32>> = (0..300u32)
+            .map(|p| {
+                let mut l: Vec<u32> = (0..8).map(|k| (p * 7 + k * k * 13) % 40).collect();
+                l.sort_unstable();
+                l.dedup();
+                l
+            })
+            .collect();
+        let c = community(&lists.iter().map(Vec::as_slice).collect::<Vec<_>>(), 40);
+        let cfg = DiscoverConfig {
+            max_readers_sampled: 10,
+            ..Default::default()
+        };
+        let a = discover(&c, &cfg);
+        let b = discover(&c, &cfg);
+        assert_eq!(a.suggestions, b.suggestions);
+        assert_eq!(a.related, b.related);
+        assert_eq!(a.similar, b.similar);
+        assert_reasons_true(&c, &a);
+        for (f, rel) in a.related.iter().enumerate() {
+            for r in rel {
+                let both = c
+                    .lists
+                    .iter()
+                    .filter(|l| l.contains(&(f as u32)) && l.contains(&r.feed))
+                    .count() as u32;
+                assert_eq!(r.shared, both);
+            }
+        }
+    }
 }

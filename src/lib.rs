@@ -68,7 +68,9 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     let report = BuildReport::new(&site, &states, offline);
 
     let mut index = index::build_index(&site, states, cfg.build.items_per_feed);
-    index.recent = suggest::recent_additions(site_dir, &index);
+    if cfg.discover.recent_from_git {
+        index.recent = suggest::recent_additions(site_dir, &index);
+    }
     let base_url = options.base_url.as_deref().unwrap_or(&cfg.base_url);
     let files = render::render_site(&site, &index, &theme, base_url).map_err(Error::Build)?;
 
