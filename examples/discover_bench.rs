@@ -23,7 +23,10 @@ impl Rng {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let people = args.first().copied().unwrap_or(100_000);
     let follows = args.get(1).copied().unwrap_or(50);
     let feeds = args.get(2).copied().unwrap_or(200_000);

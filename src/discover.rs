@@ -153,7 +153,10 @@ impl Reason {
                 } else if of == shared && *of == 2 {
                     format!("read by both people who also read {title}")
                 } else {
-                    format!("read by {shared} of the {} who also read {title}", people(*of))
+                    format!(
+                        "read by {shared} of the {} who also read {title}",
+                        people(*of)
+                    )
                 }
             }
             Reason::ReadLikeYou {
@@ -357,7 +360,11 @@ impl<'a> Model<'a> {
             .lists
             .iter()
             .map(|l| {
-                let mut l: Vec<u32> = l.iter().copied().filter(|&f| (f as usize) < n_feeds).collect();
+                let mut l: Vec<u32> = l
+                    .iter()
+                    .copied()
+                    .filter(|&f| (f as usize) < n_feeds)
+                    .collect();
                 l.sort_unstable();
                 l.dedup();
                 l
@@ -439,7 +446,8 @@ impl<'a> Model<'a> {
         if sampled < r_i {
             // Counts from a sample are estimates: make the kept ones exact.
             for r in &mut out {
-                r.shared = intersection(&self.readers[feed as usize], &self.readers[r.feed as usize]);
+                r.shared =
+                    intersection(&self.readers[feed as usize], &self.readers[r.feed as usize]);
                 r.score = sim(f64::from(r.shared), r.feed);
             }
             sort_best(&mut out, |r| (r.score, r.feed));
@@ -458,8 +466,11 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        let mut candidates: Vec<(u32, u32)> =
-            s.touched.iter().map(|&v| (v, s.count[v as usize])).collect();
+        let mut candidates: Vec<(u32, u32)> = s
+            .touched
+            .iter()
+            .map(|&v| (v, s.count[v as usize]))
+            .collect();
         s.clear();
         let keep = self.config.neighbours.max(1) * CANDIDATES_PER_NEIGHBOUR;
         if candidates.len() > keep {
@@ -549,7 +560,10 @@ impl<'a> Model<'a> {
             .collect();
         // Popularity fills what the other signals leave empty, below every real suggestion.
         let floor = out.last().map_or(0.01, |s| s.score / 2.0);
-        let max_readers = self.popular.first().map_or(1, |&f| self.readers[f as usize].len());
+        let max_readers = self
+            .popular
+            .first()
+            .map_or(1, |&f| self.readers[f as usize].len());
         for &f in &self.popular {
             if out.len() >= cfg.suggestions_per_person {
                 break;
@@ -674,7 +688,10 @@ impl<'a> Model<'a> {
 
     /// The popularity prior of a feed, in `[0, 1]`.
     fn prior(&self, feed: u32) -> f64 {
-        let most = self.popular.first().map_or(0, |&f| self.readers[f as usize].len());
+        let most = self
+            .popular
+            .first()
+            .map_or(0, |&f| self.readers[f as usize].len());
         (self.readers[feed as usize].len() as f64).ln_1p() / (most as f64).ln_1p().max(1e-9)
     }
 
@@ -732,14 +749,18 @@ impl<'a> Model<'a> {
                 suggested_to: n,
             })
             .collect();
-        gems.sort_by(|a, b| b.suggested_to.cmp(&a.suggested_to).then(a.feed.cmp(&b.feed)));
+        gems.sort_by(|a, b| {
+            b.suggested_to
+                .cmp(&a.suggested_to)
+                .then(a.feed.cmp(&b.feed))
+        });
         gems.truncate(GEMS);
         gems
     }
 }
 
 /// Builds each feed's TF-IDF vector over tags and words, and the term table.
-fn content_vectors<'f>(feeds: &'f [FeedContent]) -> (Vec<Vec<(u32, f32)>>, Vec<(String, bool)>) {
+fn content_vectors<'f>(feeds: &'f [FeedContent]) -> (Vec<SparseVector>, Vec<(String, bool)>) {
     let mut ids: HashMap<(bool, &'f str), u32> = HashMap::new();
     let mut terms: Vec<(String, bool)> = Vec::new();
     let mut df: Vec<u32> = Vec::new();
@@ -791,6 +812,9 @@ fn content_vectors<'f>(feeds: &'f [FeedContent]) -> (Vec<Vec<(u32, f32)>>, Vec<(
     (vectors, terms)
 }
 
+/// A sparse vector: (term, weight), sorted by term.
+type SparseVector = Vec<(u32, f32)>;
+
 fn normalize(v: &mut [(u32, f32)]) {
     let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
     if norm > 0.0 {
@@ -822,7 +846,10 @@ fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
 fn intersection(a: &[u32], b: &[u32]) -> u32 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.len() * 8 < large.len() {
-        small.iter().filter(|x| large.binary_search(x).is_ok()).count() as u32
+        small
+            .iter()
+            .filter(|x| large.binary_search(x).is_ok())
+            .count() as u32
     } else {
         let (mut i, mut j, mut n) = (0, 0, 0);
         while i < small.len() && j < large.len() {
@@ -904,7 +931,9 @@ mod tests {
     #[test]
     fn shrinkage_prefers_many_shared_readers_over_one() {
         // Feed 0 and 1: 20 readers in common out of 30. Feed 2 and 3: one reader, in common.
-        let mut lists: Vec<Vec<u32>> = (0..30).map(|p| if p < 20 { vec![0, 1] } else { vec![0] }).collect();
+        let mut lists: Vec<Vec<u32>> = (0..30)
+            .map(|p| if p < 20 { vec![0, 1] } else { vec![0] })
+            .collect();
         lists.push(vec![2, 3]);
         let c = Community {
             lists,
@@ -941,7 +970,9 @@ mod tests {
             let first = d.suggestions[p][0].feed;
             assert!(group.contains(&first), "person {p} got {first} first");
             assert!(
-                d.suggestions[p].iter().any(|s| !matches!(s.reason, Reason::Popular { .. })),
+                d.suggestions[p]
+                    .iter()
+                    .any(|s| !matches!(s.reason, Reason::Popular { .. })),
                 "person {p} got only popular feeds"
             );
         }
@@ -964,12 +995,20 @@ mod tests {
         };
         let c = Community {
             lists: vec![vec![0, 1], vec![2, 3], vec![4]],
-            feeds: vec![tag("rust"), tag("cooking"), tag("rust"), tag("knitting"), tag("cooking")],
+            feeds: vec![
+                tag("rust"),
+                tag("cooking"),
+                tag("rust"),
+                tag("knitting"),
+                tag("cooking"),
+            ],
         };
         let d = discover(&c, &DiscoverConfig::default());
         let first = &d.suggestions[0][0];
         assert!([2, 4].contains(&first.feed), "{first:?}");
-        let text = first.reason.text(|f| format!("feed {f}"), |p| format!("person {p}"));
+        let text = first
+            .reason
+            .text(|f| format!("feed {f}"), |p| format!("person {p}"));
         assert!(text.starts_with("shares the tag"), "{text}");
         assert_reasons_true(&c, &d);
     }

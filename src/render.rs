@@ -584,7 +584,10 @@ impl Renderer<'_> {
             "discover.html",
             "discover/".into(),
             "Discover".into(),
-            format!("Feeds to discover among what the people of {} read", self.config.title),
+            format!(
+                "Feeds to discover among what the people of {} read",
+                self.config.title
+            ),
             "discover",
         )));
 
@@ -880,7 +883,12 @@ impl Renderer<'_> {
                     initials: initials(&p.name),
                     avatar: p.avatar.clone(),
                     shared_count: s.shared.len(),
-                    shared: s.shared.iter().take(5).map(|&f| self.feed_link(f as usize)).collect(),
+                    shared: s
+                        .shared
+                        .iter()
+                        .take(5)
+                        .map(|&f| self.feed_link(f as usize))
+                        .collect(),
                 }
             })
             .collect()
@@ -925,8 +933,9 @@ impl Renderer<'_> {
                 path: format!("tags/{}/", t.slug),
                 feed_count: t.feeds.len(),
                 // Five sizes, on a log scale so one big tag does not flatten the rest.
-                size: 1 + (4.0 * (t.feeds.len() as f64).ln() / (most as f64).ln().max(1.0)).round()
-                    as usize,
+                size: 1
+                    + (4.0 * (t.feeds.len() as f64).ln() / (most as f64).ln().max(1.0)).round()
+                        as usize,
             })
             .collect();
         let gems: Vec<GemView> = index

@@ -3,6 +3,7 @@
 
 mod build;
 mod conformance;
+mod discover;
 mod errors;
 mod example;
 mod parsing;
