@@ -164,16 +164,25 @@ impl Reason {
                 of,
                 example,
                 common,
-            } => format!(
-                "read by {readers} of the {} whose lists are most like yours, among them {} ({} in common)",
-                people(*of),
-                name(*example),
-                if *common == 1 {
+            } => {
+                let common = if *common == 1 {
                     "1 feed".to_owned()
                 } else {
                     format!("{common} feeds")
+                };
+                if *of == 1 {
+                    format!(
+                        "read by {}, the one person whose list is most like yours ({common} in common)",
+                        name(*example)
+                    )
+                } else {
+                    format!(
+                        "read by {readers} of the {} whose lists are most like yours, among them {} ({common} in common)",
+                        people(*of),
+                        name(*example),
+                    )
                 }
-            ),
+            }
             Reason::Shares {
                 tags: true,
                 terms,
@@ -950,12 +959,13 @@ mod tests {
 
     #[test]
     fn popularity_fills_but_does_not_take_every_list() {
-        // Feeds 0..3 are read by everyone; two interest groups share 3..8 and 8..13, each
-        // person missing one feed of their group.
+        // Feeds 0..3 are read by most; two interest groups share 3..8 and 8..13, each person
+        // missing one feed of their group.
         let mut lists: Vec<Vec<u32>> = Vec::new();
         for p in 0..20u32 {
             let group = if p < 10 { 3 } else { 8 };
-            let mut l = vec![0, 1, 2];
+            // Popular feeds: each read by 16 of the 20, so they are candidates too.
+            let mut l: Vec<u32> = (0..3).filter(|k| (p + k) % 5 != 0).collect();
             l.extend((group..group + 5).filter(|f| f % 5 != p % 5));
             lists.push(l);
         }
@@ -967,8 +977,12 @@ mod tests {
         let d = discover(&c, &DiscoverConfig::default());
         for p in 0..20 {
             let group = if p < 10 { 3..8 } else { 8..13 };
-            let first = d.suggestions[p][0].feed;
-            assert!(group.contains(&first), "person {p} got {first} first");
+            // The missing group feed comes first or second (after a missing popular feed).
+            let top: Vec<u32> = d.suggestions[p].iter().take(2).map(|s| s.feed).collect();
+            assert!(
+                top.iter().any(|f| group.contains(f)),
+                "person {p} got {top:?} first"
+            );
             assert!(
                 d.suggestions[p]
                     .iter()
