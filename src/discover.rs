@@ -51,7 +51,7 @@ impl Default for DiscoverConfig {
             similar_people: 5,
             neighbours: 50,
             shrinkage: 5.0,
-            max_readers_sampled: 100,
+            max_readers_sampled: 50,
             weight_people: 1.0,
             weight_feeds: 1.0,
             weight_content: 0.05,
@@ -265,7 +265,7 @@ pub struct Discovery {
 /// How many related feeds each feed keeps for scoring (more than are shown).
 const RELATED_KEPT: usize = 30;
 /// Candidate neighbours whose exact overlap is computed, per neighbour wanted.
-const CANDIDATES_PER_NEIGHBOUR: usize = 4;
+const CANDIDATES_PER_NEIGHBOUR: usize = 2;
 /// Feeds kept per content term, strongest first: bounds the cost of very common terms.
 const POSTINGS_KEPT: usize = 500;
 /// Terms of a person's content profile used to look for candidates.
@@ -278,8 +278,10 @@ const GEMS: usize = 10;
 /// Computes every suggestion, related feed, similar person and hidden gem.
 pub fn discover(community: &Community, config: &DiscoverConfig) -> Discovery {
     let model = Model::new(community, config);
+    // Work comes in chunks of at least 256, so each thread sets up few scratch arrays.
     let related_kept: Vec<Vec<Related>> = (0..model.n_feeds)
         .into_par_iter()
+        .with_min_len(256)
         .map_init(
             || Scratch::new(model.n_feeds),
             |s, f| model.related(f as u32, s),
@@ -287,9 +289,17 @@ pub fn discover(community: &Community, config: &DiscoverConfig) -> Discovery {
         .collect();
     let people: Vec<(Vec<Suggestion>, Vec<Similar>)> = (0..model.lists.len())
         .into_par_iter()
+        .with_min_len(256)
         .map_init(
-            || (Scratch::new(model.lists.len()), Scratch::new(model.n_feeds)),
-            |(sp, sf), p| model.person(p as u32, &related_kept, sp, sf),
+            || {
+                let marks = vec![false; model.n_feeds];
+                (
+                    Scratch::new(model.lists.len()),
+                    Scratch::new(model.n_feeds),
+                    marks,
+                )
+            },
+            |(sp, sf, marks), p| model.person(p as u32, &related_kept, sp, sf, marks),
         )
         .collect();
     let (suggestions, similar): (Vec<_>, Vec<_>) = people.into_iter().unzip();
@@ -349,11 +359,16 @@ struct Model<'a> {
     config: &'a DiscoverConfig,
     n_feeds: usize,
     /// Each person's feeds, sorted, distinct.
-    lists: Vec<Vec<u32>>,
+    lists: Rows,
     /// Each feed's readers, sorted.
-    readers: Vec<Vec<u32>>,
+    readers: Rows,
     /// Feeds by popularity: most readers first, then id.
     popular: Vec<u32>,
+    /// Each feed's popularity prior, `ln(1 + readers) / ln(1 + most readers)`.
+    prior: Vec<f32>,
+    /// The reader sets of feeds read by more than one person in 64, as bitsets, so that
+    /// counting the readers two popular feeds share costs `people / 64` words at most.
+    bits: Vec<Option<Box<[u64]>>>,
     /// Each feed's content vector: (term, weight), L2-normalized, sorted by term.
     vectors: Vec<Vec<(u32, f32)>>,
     /// For each term: its text and whether it is a tag.
@@ -365,7 +380,7 @@ struct Model<'a> {
 impl<'a> Model<'a> {
     fn new(community: &Community, config: &'a DiscoverConfig) -> Self {
         let n_feeds = community.feeds.len();
-        let lists: Vec<Vec<u32>> = community
+        let lists_nested: Vec<Vec<u32>> = community
             .lists
             .iter()
             .map(|l| {
@@ -380,11 +395,13 @@ impl<'a> Model<'a> {
             })
             .collect();
         let mut readers: Vec<Vec<u32>> = vec![Vec::new(); n_feeds];
-        for (p, list) in lists.iter().enumerate() {
+        for (p, list) in lists_nested.iter().enumerate() {
             for &f in list {
                 readers[f as usize].push(p as u32);
             }
         }
+        let lists = Rows::new(&lists_nested);
+        drop(lists_nested);
         let mut popular: Vec<u32> = (0..n_feeds as u32).collect();
         popular.sort_by_key(|&f| (std::cmp::Reverse(readers[f as usize].len()), f));
         let (vectors, terms) = content_vectors(&community.feeds);
@@ -398,24 +415,67 @@ impl<'a> Model<'a> {
             p.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             p.truncate(POSTINGS_KEPT);
         }
+        let most = popular.first().map_or(0, |&f| readers[f as usize].len());
+        let prior = readers
+            .iter()
+            .map(|r| ((r.len() as f64).ln_1p() / (most as f64).ln_1p().max(1e-9)) as f32)
+            .collect();
+        let words = lists.len().div_ceil(64);
+        let bits = readers
+            .iter()
+            .map(|r| {
+                (r.len() > words.max(64)).then(|| {
+                    let mut b = vec![0u64; words].into_boxed_slice();
+                    for &p in r {
+                        b[p as usize / 64] |= 1 << (p % 64);
+                    }
+                    b
+                })
+            })
+            .collect();
+        let readers = Rows::new(&readers);
         Model {
             config,
             n_feeds,
             lists,
             readers,
             popular,
+            prior,
+            bits,
             vectors,
             terms,
             postings,
         }
     }
 
-    /// A fixed sample of at most `max_readers_sampled` readers of `feed`: every k-th one.
+    /// How many people read both feeds, exactly: with bitsets when both reader sets are
+    /// large, else by looking the smaller set up in the larger.
+    fn readers_in_common(&self, a: u32, b: u32) -> u32 {
+        let (a, b) = if self.readers[a as usize].len() <= self.readers[b as usize].len() {
+            (a as usize, b as usize)
+        } else {
+            (b as usize, a as usize)
+        };
+        match (&self.bits[a], &self.bits[b]) {
+            (Some(x), Some(y)) => x
+                .iter()
+                .zip(y.iter())
+                .map(|(x, y)| (x & y).count_ones())
+                .sum(),
+            (None, Some(y)) => self.readers[a]
+                .iter()
+                .filter(|&&p| y[p as usize / 64] >> (p % 64) & 1 == 1)
+                .count() as u32,
+            _ => intersection(&self.readers[a], &self.readers[b]),
+        }
+    }
+
+    /// A fixed sample of at most `max_readers_sampled` readers of `feed`: every k-th one, in
+    /// person order.
     fn sample(&self, feed: u32) -> impl Iterator<Item = u32> + '_ {
         let all = &self.readers[feed as usize];
         let cap = self.config.max_readers_sampled.max(1);
-        let n = all.len().min(cap);
-        (0..n).map(move |k| all[k * all.len() / n])
+        all.iter().step_by(all.len().div_ceil(cap).max(1)).copied()
     }
 
     /// The feeds most related to `feed` by shared readers, shrunk: `c/r · c/(c + λ)`.
@@ -425,39 +485,39 @@ impl<'a> Model<'a> {
         if sampled == 0 {
             return Vec::new();
         }
+        // Co-read feeds gathered then sorted and counted: sequential memory, where counting
+        // into a dense array of every feed would miss the cache at each step.
+        let co = &mut s.touched;
+        co.clear();
         for p in self.sample(feed) {
-            for &j in &self.lists[p as usize] {
-                if j != feed {
-                    s.add(j, 0, 1.0);
-                }
-            }
+            co.extend(
+                self.lists[p as usize]
+                    .iter()
+                    .copied()
+                    .filter(|&j| j != feed),
+            );
         }
+        co.sort_unstable();
         let scale = r_i as f64 / sampled as f64;
         let lambda = self.config.shrinkage;
         // P(j | i), shrunk: `c` of the `r_i` readers of `feed` read `j`. Cosine (dividing by
         // √(r_i·r_j)) did worse on real lists, where popular feeds matter (README, Discovery).
-        let sim = |c: f64, _j: u32| c / r_i as f64 * c / (c + lambda);
-        let mut out: Vec<Related> = s
-            .touched
-            .iter()
-            .map(|&j| {
-                let c = f64::from(s.count[j as usize]) * scale;
-                Related {
-                    feed: j,
-                    shared: s.count[j as usize],
-                    score: sim(c, j),
-                }
+        let sim = |c: f64| c / r_i as f64 * c / (c + lambda);
+        let mut out: Vec<Related> = co
+            .chunk_by(|a, b| a == b)
+            .map(|run| Related {
+                feed: run[0],
+                shared: run.len() as u32,
+                score: sim(run.len() as f64 * scale),
             })
             .collect();
-        s.clear();
-        sort_best(&mut out, |r| (r.score, r.feed));
-        out.truncate(RELATED_KEPT);
+        co.clear();
+        keep_best(&mut out, RELATED_KEPT, |r| (r.score, r.feed));
         if sampled < r_i {
             // Counts from a sample are estimates: make the kept ones exact.
             for r in &mut out {
-                r.shared =
-                    intersection(&self.readers[feed as usize], &self.readers[r.feed as usize]);
-                r.score = sim(f64::from(r.shared), r.feed);
+                r.shared = self.readers_in_common(feed, r.feed);
+                r.score = sim(f64::from(r.shared));
             }
             sort_best(&mut out, |r| (r.score, r.feed));
         }
@@ -466,7 +526,8 @@ impl<'a> Model<'a> {
 
     /// The people most like `person`: candidates from the sampled readers of their feeds,
     /// then the exact cosine of the two lists.
-    fn neighbours(&self, person: u32, s: &mut Scratch) -> Vec<(u32, u32, f64)> {
+    /// `marks` flags the person's feeds.
+    fn neighbours(&self, person: u32, s: &mut Scratch, marks: &[bool]) -> Vec<(u32, u32, f64)> {
         let mine = &self.lists[person as usize];
         for &f in mine {
             for v in self.sample(f) {
@@ -490,7 +551,7 @@ impl<'a> Model<'a> {
             .into_iter()
             .map(|(v, _)| {
                 let theirs = &self.lists[v as usize];
-                let common = intersection(mine, theirs);
+                let common: u32 = theirs.iter().map(|&f| u32::from(marks[f as usize])).sum();
                 let cos = f64::from(common) / ((mine.len() * theirs.len()) as f64).sqrt();
                 (v, common, cos)
             })
@@ -507,11 +568,32 @@ impl<'a> Model<'a> {
         related: &[Vec<Related>],
         sp: &mut Scratch,
         sf: &mut Scratch,
+        marks: &mut [bool],
+    ) -> (Vec<Suggestion>, Vec<Similar>) {
+        let mine = &self.lists[person as usize];
+        for &f in mine {
+            marks[f as usize] = true;
+        }
+        let out = self.suggest(person, related, sp, sf, marks);
+        for &f in mine {
+            marks[f as usize] = false;
+        }
+        out
+    }
+
+    /// [`Model::person`], with the person's feeds flagged in `marks`.
+    fn suggest(
+        &self,
+        person: u32,
+        related: &[Vec<Related>],
+        sp: &mut Scratch,
+        sf: &mut Scratch,
+        marks: &[bool],
     ) -> (Vec<Suggestion>, Vec<Similar>) {
         let cfg = self.config;
         let mine = &self.lists[person as usize];
-        let neighbours = self.neighbours(person, sp);
-        let reads = |f: u32| mine.binary_search(&f).is_ok();
+        let neighbours = self.neighbours(person, sp, marks);
+        let reads = |f: u32| marks[f as usize];
 
         // Three signals, accumulated densely over candidate feeds: [people, feeds, content].
         for &(v, _, cos) in &neighbours {
@@ -548,7 +630,7 @@ impl<'a> Model<'a> {
                 cfg.weight_people * ratio(v[0], max[0]),
                 cfg.weight_feeds * ratio(v[1], max[1]),
                 cfg.weight_content * f64::from(v[2]),
-                cfg.weight_popularity * self.prior(j),
+                cfg.weight_popularity * f64::from(self.prior[j as usize]),
             ];
             let score = parts.iter().sum::<f64>() / total;
             if score > 0.0 {
@@ -556,8 +638,7 @@ impl<'a> Model<'a> {
             }
         }
         sf.clear();
-        sort_best(&mut candidates, |c| (c.1, c.0));
-        candidates.truncate(cfg.suggestions_per_person);
+        keep_best(&mut candidates, cfg.suggestions_per_person, |c| (c.1, c.0));
 
         let mut out: Vec<Suggestion> = candidates
             .iter()
@@ -695,15 +776,6 @@ impl<'a> Model<'a> {
         })
     }
 
-    /// The popularity prior of a feed, in `[0, 1]`.
-    fn prior(&self, feed: u32) -> f64 {
-        let most = self
-            .popular
-            .first()
-            .map_or(0, |&f| self.readers[f as usize].len());
-        (self.readers[feed as usize].len() as f64).ln_1p() / (most as f64).ln_1p().max(1e-9)
-    }
-
     /// A person's content profile: the sum of their feeds' vectors, L2-normalized, by term.
     fn profile(&self, mine: &[u32]) -> Vec<(u32, f32)> {
         let mut sum: HashMap<u32, f32> = HashMap::new();
@@ -765,6 +837,37 @@ impl<'a> Model<'a> {
         });
         gems.truncate(GEMS);
         gems
+    }
+}
+
+/// Rows of ids in one flat array (each person's feeds, each feed's readers): one allocation,
+/// and a row is one slice away, which matters when millions of rows are visited at random.
+struct Rows {
+    starts: Vec<usize>,
+    ids: Vec<u32>,
+}
+
+impl Rows {
+    fn new(rows: &[Vec<u32>]) -> Self {
+        let mut starts = Vec::with_capacity(rows.len() + 1);
+        let mut ids = Vec::with_capacity(rows.iter().map(Vec::len).sum());
+        starts.push(0);
+        for r in rows {
+            ids.extend_from_slice(r);
+            starts.push(ids.len());
+        }
+        Rows { starts, ids }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+}
+
+impl std::ops::Index<usize> for Rows {
+    type Output = [u32];
+    fn index(&self, i: usize) -> &[u32] {
+        &self.ids[self.starts[i]..self.starts[i + 1]]
     }
 }
 
@@ -874,6 +977,21 @@ fn intersection(a: &[u32], b: &[u32]) -> u32 {
         }
         n
     }
+}
+
+/// Keeps the `k` best items, sorted best first, without sorting the rest.
+fn keep_best<T>(items: &mut Vec<T>, k: usize, key: impl Fn(&T) -> (f64, u32)) {
+    let order = |a: &T, b: &T| {
+        let (sa, ia) = key(a);
+        let (sb, ib) = key(b);
+        sb.total_cmp(&sa).then(ia.cmp(&ib))
+    };
+    if items.len() > k && k > 0 {
+        items.select_nth_unstable_by(k - 1, order);
+    }
+    items.truncate(k);
+    items.shrink_to_fit();
+    items.sort_by(order);
 }
 
 /// Sorts best first: by score descending, then id ascending (a total, fixed order).
