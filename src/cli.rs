@@ -74,6 +74,21 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         merge_state: Vec<PathBuf>,
     },
+    /// Suggest feeds to each person, from the lists and the fetch cache (no network).
+    Suggest {
+        /// The site directory (holds toluu.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Only this person (the file name of their list, without extension).
+        #[arg(long, value_name = "SLUG")]
+        person: Option<String>,
+        /// Suggestions per person (default: [discover] suggestions_per_person).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Print JSON: {"people": {slug: [{url, score, reason}]}, "related", "similar_people"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Copy the theme's templates and static files into the site, to edit them there.
     EjectTheme {
         /// The site directory (holds toluu.toml).

@@ -36,6 +36,25 @@ pub fn run(command: Command) -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+        Command::Suggest {
+            dir,
+            person,
+            limit,
+            json,
+        } => {
+            let options = toluu::suggest::SuggestOptions {
+                person,
+                limit,
+                json,
+            };
+            match toluu::suggest::suggest(&dir, &options) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report_error(&e),
+            }
+        }
         Command::EjectTheme { dir, theme, force } => {
             match toluu::theme::eject_theme(&dir, theme.as_deref(), force) {
                 Ok(files) => {

@@ -114,6 +114,9 @@ pub struct SiteConfig {
     /// How rivers share their pages between feeds.
     #[serde(default)]
     pub river: RiverConfig,
+    /// How feeds are suggested (see [`crate::discover`]).
+    #[serde(default)]
+    pub discover: crate::discover::DiscoverConfig,
 }
 
 fn default_base_url() -> String {

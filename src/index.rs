@@ -93,6 +93,11 @@ pub struct SiteIndex {
     pub page_share: (usize, usize),
     /// Tags, sorted by name.
     pub tags: Vec<TagInfo>,
+    /// Suggestions, related feeds and similar people (ids are positions in `people`/`feeds`).
+    pub discovery: crate::discover::Discovery,
+    /// Feeds by when they were first added to a list (Unix seconds), newest first, from the
+    /// site's git history; `None` when the site is not a git checkout.
+    pub recent: Option<Vec<(usize, i64)>>,
 }
 
 impl SiteIndex {
@@ -265,7 +270,7 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         .map(|(slug, (name, feeds))| TagInfo { name, slug, feeds })
         .collect();
 
-    SiteIndex {
+    let mut index = SiteIndex {
         people,
         subscriptions,
         feeds,
@@ -273,7 +278,11 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         river_by_date,
         page_share,
         tags,
-    }
+        discovery: Default::default(),
+        recent: None,
+    };
+    index.discovery = crate::suggest::discover_index(&index, &site.config.discover);
+    index
 }
 
 /// Keeps at most `new_feed_items` posts of each new feed's backlog in the river (0: all).

@@ -8,6 +8,7 @@ pub mod autodiscover;
 pub mod cache;
 pub mod check;
 pub mod config;
+pub mod discover;
 pub mod edit;
 pub mod fetch;
 pub mod fmt;
@@ -22,6 +23,7 @@ pub mod opml;
 pub mod output;
 pub mod parse;
 pub mod progress;
+pub mod recent;
 pub mod refresh;
 pub mod render;
 pub mod report;
@@ -31,6 +33,7 @@ pub mod search;
 pub mod serve;
 pub mod shard;
 pub mod status;
+pub mod suggest;
 pub mod theme;
 pub mod toml_errors;
 pub mod urls;
@@ -153,7 +156,10 @@ pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error
         ));
     }
 
-    let index = index::build_index(&site, states, cfg.build.items_per_feed);
+    let mut index = index::build_index(&site, states, cfg.build.items_per_feed);
+    if cfg.discover.recent_from_git {
+        index.recent = suggest::recent_additions(site_dir, &index);
+    }
     let base_url = options.base_url.as_deref().unwrap_or(&cfg.base_url);
     let files = render::render_site(&site, &index, &theme, base_url).map_err(Error::Build)?;
 

@@ -4,6 +4,7 @@
 mod build;
 mod cli;
 mod conformance;
+mod discover;
 mod errors;
 mod example;
 mod fmt;

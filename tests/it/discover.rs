@@ -1,0 +1,278 @@
+//! Discovery end to end: the site's pages show suggestions with reasons, `toluu suggest --json`
+//! has the documented shape, `/discover/` lists additions from git, and on synthetic
+//! communities with planted interest groups the recommender beats popularity by a margin.
+
+use std::process::Command;
+
+use toluu::discover::{Community, DiscoverConfig, FeedContent, discover};
+
+use crate::TestSite;
+
+/// Five people in two interest groups; feeds are never fetched (offline, no cache).
+fn small_site() -> TestSite {
+    let site = TestSite::new("[fetch]\noffline = true\n");
+    let person = |name: &str, feeds: &[&str]| {
+        let mut s = format!("name = \"{name}\"\n");
+        for f in feeds {
+            s.push_str(&format!(
+                "[[feeds]]\nurl = \"https://{f}.example/feed\"\ntags = [\"{}\"]\n",
+                if f.starts_with('r') { "rust" } else { "garden" }
+            ));
+        }
+        s
+    };
+    site.write(
+        "people/ana.toml",
+        &person("Ana", &["rust1", "rust2", "rust3"]),
+    );
+    site.write(
+        "people/bo.toml",
+        &person("Bo", &["rust1", "rust2", "rust4"]),
+    );
+    site.write(
+        "people/cy.toml",
+        &person("Cy", &["rust1", "rust3", "rust4"]),
+    );
+    site.write("people/di.toml", &person("Di", &["rose1", "rose2"]));
+    site.write("people/ed.toml", &person("Ed", &["rose1", "rose3"]));
+    site
+}
+
+#[test]
+fn pages_show_suggestions_with_reasons() {
+    let site = small_site();
+    site.build_offline().expect("builds");
+    let ana = site.output("people/ana/index.html");
+    assert!(ana.contains("Suggested for you"), "{ana}");
+    // Ana reads rust1..3; Bo and Cy both read rust4 with her.
+    let suggested = ana.split("Suggested for you").nth(1).unwrap();
+    let first = suggested.split("</li>").next().unwrap();
+    assert!(first.contains("rust4.example"), "{first}");
+    assert!(
+        first.contains("read by 2 of the 2 people whose lists are most like yours")
+            || first.contains("read by both people who also read"),
+        "{first}"
+    );
+    assert!(ana.contains("Reads like Ana"), "{ana}");
+    assert!(ana.contains("2 feeds in common"), "{ana}");
+
+    let di = site.output("people/di/index.html");
+    let di_first = di.split("Suggested for you").nth(1).unwrap();
+    assert!(di_first.contains("rose3.example"), "{di_first}");
+
+    let feeds = site.output("feeds/index.html");
+    let rust4 = feeds
+        .split("href=\"../feeds/")
+        .find(|s| s.starts_with("rust4"))
+        .and_then(|s| s.split('/').next())
+        .expect("rust4 feed page");
+    let page = site.output(&format!("feeds/{rust4}/index.html"));
+    assert!(page.contains("Readers also read"), "{page}");
+    assert!(page.contains("2 readers in common"), "{page}");
+
+    let discover = site.output("discover/index.html");
+    assert!(discover.contains("Most read"), "{discover}");
+    assert!(discover.contains("rust1.example"), "{discover}");
+    assert!(
+        !discover.contains("Added most recently"),
+        "not a git checkout: {discover}"
+    );
+    assert!(site.output("index.html").contains("discover/"));
+}
+
+#[test]
+fn suggest_json_has_the_documented_shape() {
+    let site = small_site();
+    let (code, out, err) = site.run(&["suggest", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let top: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(top, ["people", "related", "similar_people"]);
+    let ana = json["people"]["ana"].as_array().expect("ana's list");
+    assert!(!ana.is_empty() && ana.len() <= 10);
+    for s in ana {
+        let keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["reason", "score", "url"], "{s}");
+        assert!(s["score"].as_f64().unwrap() > 0.0);
+        assert!(!s["reason"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(ana[0]["url"], "https://rust4.example/feed");
+    assert_eq!(json["similar_people"]["ana"][0]["shared_feeds"], 2);
+    assert!(json["related"]["https://rust4.example/feed"].is_array());
+
+    let (code, out, _) = site.run(&["suggest", "--json", "--person", "di", "--limit", "1"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["people"].as_object().unwrap().len(), 1);
+    assert_eq!(json["people"]["di"].as_array().unwrap().len(), 1);
+
+    let (code, _, err) = site.run(&["suggest", "--person", "nobody"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no person `nobody`"), "{err}");
+    let (code, out, _) = site.run(&["suggest"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("ana (Ana)") && out.contains("rust4.example"),
+        "{out}"
+    );
+}
+
+#[test]
+fn discover_page_lists_feeds_added_most_recently_from_git() {
+    let site = small_site();
+    let git = |args: &[&str], date: &str| {
+        let ok = Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t.invalid",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(site.path())
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .expect("git runs");
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    git(&["init", "-q"], "2026-01-01T00:00:00Z");
+    git(&["add", "."], "2026-01-01T00:00:00Z");
+    git(&["commit", "-qm", "lists"], "2026-01-01T00:00:00Z");
+    site.write(
+        "people/ed.toml",
+        "name = \"Ed\"\n[[feeds]]\nurl = \"https://rose1.example/feed\"\n[[feeds]]\nurl = \"https://rose3.example/feed\"\n[[feeds]]\nurl = \"https://tulip.example/feed\"\n",
+    );
+    git(&["commit", "-qam", "tulips"], "2026-03-05T00:00:00Z");
+    site.build_offline().expect("builds");
+    let page = site.output("discover/index.html");
+    let recent = page.split("Added most recently").nth(1).expect("section");
+    let first = recent.split("</li>").next().unwrap();
+    assert!(
+        first.contains("tulip.example") && first.contains("5 Mar 2026"),
+        "{first}"
+    );
+    assert!(recent.contains("1 Jan 2026"), "{recent}");
+    site.build_offline().expect("builds again");
+    assert_eq!(page, site.output("discover/index.html"));
+}
+
+/// splitmix64, for a fixed synthetic community.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Hit rate @10 of discovery and of popularity on a community of `groups` interest groups
+/// (each with its own feeds and tag) plus globally popular feeds, one feed hidden per person.
+fn planted_eval(seed: u64, groups: usize, per_group: usize) -> (f64, f64) {
+    const FEEDS_PER_GROUP: usize = 25;
+    const POPULAR: usize = 10;
+    let mut rng = Rng(seed);
+    let n_feeds = POPULAR + groups * FEEDS_PER_GROUP;
+    let mut lists: Vec<Vec<u32>> = Vec::new();
+    for g in 0..groups {
+        for _ in 0..per_group {
+            let mut l: Vec<u32> = Vec::new();
+            // Popular feeds: the first ones are read by most people.
+            for f in 0..POPULAR {
+                if rng.below(POPULAR + 2) > f {
+                    l.push(f as u32);
+                }
+            }
+            // Group feeds, the group's first ones more often.
+            for k in 0..FEEDS_PER_GROUP {
+                if rng.below(FEEDS_PER_GROUP) >= k / 2 + 8 {
+                    l.push((POPULAR + g * FEEDS_PER_GROUP + k) as u32);
+                }
+            }
+            lists.push(l);
+        }
+    }
+    // Hide one group feed per person (one someone else reads too).
+    let readers = |lists: &[Vec<u32>], f: u32| lists.iter().filter(|l| l.contains(&f)).count();
+    let mut hidden: Vec<Option<u32>> = Vec::new();
+    let full = lists.clone();
+    for l in &mut lists {
+        let shared: Vec<usize> = (0..l.len())
+            .filter(|&i| l[i] as usize >= POPULAR && readers(&full, l[i]) >= 2)
+            .collect();
+        hidden.push(if shared.is_empty() {
+            None
+        } else {
+            Some(l.remove(shared[rng.below(shared.len())]))
+        });
+    }
+    let feeds: Vec<FeedContent> = (0..n_feeds)
+        .map(|f| FeedContent {
+            tags: if f < POPULAR {
+                vec![("news".into(), 1)]
+            } else {
+                vec![(format!("group{}", (f - POPULAR) / FEEDS_PER_GROUP), 1)]
+            },
+            words: Vec::new(),
+        })
+        .collect();
+    let community = Community {
+        lists: lists.clone(),
+        feeds,
+    };
+    let d = discover(&community, &DiscoverConfig::default());
+    let mut popularity: Vec<u32> = (0..n_feeds as u32).collect();
+    popularity.sort_by_key(|&f| (std::cmp::Reverse(readers(&lists, f)), f));
+    let (mut ours, mut pop, mut n) = (0, 0, 0);
+    for (p, h) in hidden.iter().enumerate() {
+        let Some(h) = *h else { continue };
+        n += 1;
+        if d.suggestions[p].iter().take(10).any(|s| s.feed == h) {
+            ours += 1;
+        }
+        let top: Vec<u32> = popularity
+            .iter()
+            .copied()
+            .filter(|f| !lists[p].contains(f))
+            .take(10)
+            .collect();
+        if top.contains(&h) {
+            pop += 1;
+        }
+    }
+    (
+        f64::from(ours) / f64::from(n),
+        f64::from(pop) / f64::from(n),
+    )
+}
+
+#[test]
+fn planted_interest_groups_beat_popularity() {
+    for (seed, groups, per_group) in [(1, 6, 12), (2, 10, 8), (3, 4, 3)] {
+        let (ours, pop) = planted_eval(seed, groups, per_group);
+        eprintln!(
+            "planted seed {seed}: {groups} groups x {per_group}: hit@10 {ours:.3} vs popularity {pop:.3}"
+        );
+        assert!(
+            ours >= pop + 0.25,
+            "seed {seed}: discovery hit@10 {ours:.3} vs popularity {pop:.3}"
+        );
+    }
+}
