@@ -230,6 +230,9 @@ pub struct RiverConfig {
     /// The most posts of its backlog (posts dated before toluu first fetched it) a newly
     /// added feed contributes to the rivers. 0: no limit.
     pub new_feed_items: usize,
+    /// The most pages of a person's or a tag's river; older posts stay on the feeds' own pages
+    /// and in the site's river. 0: no limit.
+    pub max_pages: usize,
 }
 
 impl Default for RiverConfig {
@@ -237,6 +240,7 @@ impl Default for RiverConfig {
         RiverConfig {
             max_per_feed_per_page: 3,
             new_feed_items: 3,
+            max_pages: 5,
         }
     }
 }

@@ -175,6 +175,12 @@ struct PageJob {
     atom_path: String,
     opml_path: String,
     context: Context,
+    /// The page's posts, turned into template values only when the page renders: a site of
+    /// thousands of pages never holds all their posts as values at once.
+    posts: Option<Vec<PostRef>>,
+    /// Whether the posts carry their full content ("Read more"): on the site's river and on
+    /// a feed's own page, not again on every person's and tag's river.
+    full_content: bool,
 }
 
 /// Renders the whole site. `base_url` overrides the configured one (for previews).
@@ -264,7 +270,7 @@ pub fn render_site(
 }
 
 impl Renderer<'_> {
-    fn post(&self, post: PostRef) -> PostView<'_> {
+    fn post(&self, post: PostRef, full_content: bool) -> PostView<'_> {
         let feed = &self.index.feeds[post.feed];
         let item = &feed.items[post.item];
         let readers = &self.readers_of_feed[post.feed];
@@ -282,14 +288,14 @@ impl Renderer<'_> {
             content_html: item
                 .content_html
                 .as_deref()
-                .filter(|_| self.full_content[post.feed][post.item]),
+                .filter(|_| full_content && self.full_content[post.feed][post.item]),
             readers: &readers[..readers.len().min(POST_READERS)],
             readers_more: readers.len().saturating_sub(POST_READERS),
         }
     }
 
-    fn posts(&self, posts: &[PostRef]) -> Vec<PostView<'_>> {
-        posts.iter().map(|&p| self.post(p)).collect()
+    fn posts(&self, posts: &[PostRef], full_content: bool) -> Vec<PostView<'_>> {
+        posts.iter().map(|&p| self.post(p, full_content)).collect()
     }
 
     fn tag_refs(&self, tags: &[String]) -> Vec<TagRef> {
@@ -356,6 +362,8 @@ impl Renderer<'_> {
             atom_path: "atom.xml".to_owned(),
             opml_path: "feeds.opml".to_owned(),
             context: Context::new(),
+            posts: None,
+            full_content: false,
         };
 
         // The river, paginated.
@@ -381,7 +389,8 @@ impl Renderer<'_> {
                 site_description.clone(),
                 "river",
             );
-            j.context.insert("posts", &self.posts(chunk));
+            j.posts = Some(chunk.to_vec());
+            j.full_content = true;
             j.context
                 .insert("pagination", &self.pagination("", number, chunks.len()));
             jobs.push(j);
@@ -562,7 +571,8 @@ impl Renderer<'_> {
             let shown = feed.items.len().min(self.config.build.items_per_feed);
             let posts: Vec<PostRef> = (0..shown).map(|i| PostRef { feed: f, item: i }).collect();
             j.context.insert("related", &self.related(f));
-            j.context.insert("posts", &self.posts(&posts));
+            j.posts = Some(posts);
+            j.full_content = true;
             jobs.push(j);
         }
 
@@ -657,10 +667,17 @@ impl Renderer<'_> {
     /// `posts`: page 1 at the job's path, page N at `<path>page/N/`, each with `posts` and
     /// `pagination` added to the job's own variables.
     fn paginate(&self, jobs: &mut Vec<PageJob>, first: PageJob, posts: &[PostRef]) {
+        let max_pages = match self.config.river.max_pages {
+            0 => usize::MAX,
+            n => n,
+        };
         let chunks: Vec<&[PostRef]> = if posts.is_empty() {
             vec![&[]]
         } else {
-            posts.chunks(self.config.build.posts_per_page).collect()
+            posts
+                .chunks(self.config.build.posts_per_page)
+                .take(max_pages)
+                .collect()
         };
         for (i, chunk) in chunks.iter().enumerate() {
             let number = i + 1;
@@ -681,8 +698,10 @@ impl Renderer<'_> {
                 atom_path: first.atom_path.clone(),
                 opml_path: first.opml_path.clone(),
                 context: first.context.clone(),
+                posts: None,
+                full_content: false,
             };
-            j.context.insert("posts", &self.posts(chunk));
+            j.posts = Some(chunk.to_vec());
             j.context.insert(
                 "pagination",
                 &self.pagination(&first.path, number, chunks.len()),
@@ -719,6 +738,9 @@ impl Renderer<'_> {
         let template = job.template;
         let path = format!("{}index.html", job.path);
         ctx.extend(job.context);
+        if let Some(posts) = &job.posts {
+            ctx.insert("posts", &self.posts(posts, job.full_content));
+        }
         let html = self
             .tera
             .render(template, &ctx)
@@ -739,6 +761,8 @@ impl Renderer<'_> {
             atom_path: "atom.xml".into(),
             opml_path: "feeds.opml".into(),
             context: Context::new(),
+            posts: None,
+            full_content: false,
         };
         let root = url::Url::parse(&self.base_url)
             .map(|u| u.path().to_owned())

@@ -300,3 +300,36 @@ fn full_content_is_behind_a_read_more_disclosure() {
     // Only the post with more to read has one.
     assert_eq!(river.matches("<details class=\"post-more\">").count(), 1);
 }
+
+#[test]
+fn person_and_tag_rivers_stop_at_max_pages() {
+    let server = TestServer::start();
+    serve(&server);
+    let site = site_with(&server, 6, "max_pages = 2");
+    add_noisy(&site, &server);
+    site.build().expect("build");
+    assert_eq!(
+        river_pages(&site, "people/bo/").len(),
+        2,
+        "capped at 2 pages"
+    );
+    assert_eq!(
+        river_pages(&site, "tags/news/").len(),
+        2,
+        "capped at 2 pages"
+    );
+    assert!(
+        river_pages(&site, "").len() > 2,
+        "the site's river keeps every post"
+    );
+    let last = site.output("people/bo/page/2/index.html");
+    assert!(
+        last.contains("Page 2 of 2"),
+        "pagination counts the pages kept"
+    );
+
+    let unlimited = site_with(&server, 6, "max_pages = 0");
+    add_noisy(&unlimited, &server);
+    unlimited.build().expect("build");
+    assert!(river_pages(&unlimited, "people/bo/").len() > 2);
+}
