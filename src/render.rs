@@ -32,7 +32,7 @@ const ATOM_ENTRIES_SMALL: usize = 20;
 
 /// How many readers a post shows by name; the rest are counted. A feed read by hundreds of
 /// people must not put hundreds of badges on every one of its posts.
-const POST_READERS: usize = 8;
+const POST_READERS: usize = 4;
 
 /// The theme's stylesheet for Atom and OPML files, at the root of the output.
 pub const XSL_FILE: &str = "feed.xsl";
