@@ -260,7 +260,13 @@ pub struct Discovery {
     pub similar: Vec<Vec<Similar>>,
     /// Feeds read by at most two people that are suggested to the most people.
     pub hidden_gems: Vec<Gem>,
+    /// For each person, every neighbour who voted for their suggestions (the `neighbours`
+    /// people with the highest list cosine), most similar first.
+    pub neighbours: Vec<Vec<u32>>,
 }
+
+/// One person's results: suggestions, similar people, and every neighbour's id.
+type PersonResult = (Vec<Suggestion>, Vec<Similar>, Vec<u32>);
 
 /// How many related feeds each feed keeps for scoring (more than are shown).
 const RELATED_KEPT: usize = 30;
@@ -287,7 +293,7 @@ pub fn discover(community: &Community, config: &DiscoverConfig) -> Discovery {
             |s, f| model.related(f as u32, s),
         )
         .collect();
-    let people: Vec<(Vec<Suggestion>, Vec<Similar>)> = (0..model.lists.len())
+    let people: Vec<PersonResult> = (0..model.lists.len())
         .into_par_iter()
         .with_min_len(256)
         .map_init(
@@ -302,7 +308,14 @@ pub fn discover(community: &Community, config: &DiscoverConfig) -> Discovery {
             |(sp, sf, marks), p| model.person(p as u32, &related_kept, sp, sf, marks),
         )
         .collect();
-    let (suggestions, similar): (Vec<_>, Vec<_>) = people.into_iter().unzip();
+    let mut suggestions = Vec::with_capacity(people.len());
+    let mut similar = Vec::with_capacity(people.len());
+    let mut neighbours = Vec::with_capacity(people.len());
+    for (s, m, n) in people {
+        suggestions.push(s);
+        similar.push(m);
+        neighbours.push(n);
+    }
     let hidden_gems = model.gems(&suggestions);
     let related = related_kept
         .into_iter()
@@ -316,6 +329,7 @@ pub fn discover(community: &Community, config: &DiscoverConfig) -> Discovery {
         related,
         similar,
         hidden_gems,
+        neighbours,
     }
 }
 
@@ -569,7 +583,7 @@ impl<'a> Model<'a> {
         sp: &mut Scratch,
         sf: &mut Scratch,
         marks: &mut [bool],
-    ) -> (Vec<Suggestion>, Vec<Similar>) {
+    ) -> PersonResult {
         let mine = &self.lists[person as usize];
         for &f in mine {
             marks[f as usize] = true;
@@ -589,7 +603,7 @@ impl<'a> Model<'a> {
         sp: &mut Scratch,
         sf: &mut Scratch,
         marks: &[bool],
-    ) -> (Vec<Suggestion>, Vec<Similar>) {
+    ) -> PersonResult {
         let cfg = self.config;
         let mine = &self.lists[person as usize];
         let neighbours = self.neighbours(person, sp, marks);
@@ -687,7 +701,8 @@ impl<'a> Model<'a> {
                 score: cos,
             })
             .collect();
-        (out, similar)
+        let neighbours = neighbours.iter().map(|n| n.0).collect();
+        (out, similar, neighbours)
     }
 
     /// The reason for suggesting `feed`: the fact behind its strongest signal.
