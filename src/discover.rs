@@ -41,6 +41,9 @@ pub struct DiscoverConfig {
     /// Weight of the popularity prior, `ln(1 + readers) / ln(1 + most readers)`, added to
     /// feeds that another signal already found.
     pub weight_popularity: f64,
+    /// Count the spellings of one feed (`http`/`https`, `www.`, a trailing slash, FeedBurner)
+    /// as one feed in discovery (done where the lists are read, in `suggest.rs`).
+    pub merge_spellings: bool,
 }
 
 impl Default for DiscoverConfig {
@@ -54,9 +57,10 @@ impl Default for DiscoverConfig {
             max_readers_sampled: 50,
             weight_people: 1.0,
             weight_feeds: 1.0,
-            weight_content: 0.05,
+            weight_content: 0.2,
             weight_popularity: 0.25,
             recent_from_git: true,
+            merge_spellings: true,
         }
     }
 }

@@ -49,7 +49,10 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// FeedBurner address; [`crate::lint::loose_identity`]) is one feed for discovery, so that its
 /// readers are counted together. Each group is represented by its lowest index position, i.e.
 /// the spelling with the most readers (the index orders feeds by readers, then title, then URL).
-pub fn representatives(index: &SiteIndex) -> Vec<usize> {
+pub fn representatives(index: &SiteIndex, config: &DiscoverConfig) -> Vec<usize> {
+    if !config.merge_spellings {
+        return (0..index.feeds.len()).collect();
+    }
     let mut first: HashMap<String, usize> = HashMap::new();
     index
         .feeds
@@ -63,16 +66,35 @@ pub fn representatives(index: &SiteIndex) -> Vec<usize> {
         .collect()
 }
 
+/// The terms of a tag, for comparing tags: people write the same folder as `Comics`,
+/// `comic` or `Web Comics`, so a tag counts as each of its words (letters and digits), in the
+/// singular (a final `s` dropped from words of four letters or more, not from `ss`).
+pub fn tag_terms(tag: &str) -> impl Iterator<Item = String> + '_ {
+    tag.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_lowercase();
+            if w.chars().count() >= 4 && w.ends_with('s') && !w.ends_with("ss") {
+                w[..w.len() - 1].to_owned()
+            } else {
+                w
+            }
+        })
+}
+
 /// What discovery ranks, taken from the index: feed ids are the index's feed positions and
 /// person ids the index's person positions. Every spelling of a feed is counted as its
 /// representative (see [`representatives`]): the others have no readers here.
-pub fn community(index: &SiteIndex) -> Community {
-    let rep = representatives(index);
-    let mut tag_counts: Vec<BTreeMap<&str, u32>> = vec![BTreeMap::new(); index.feeds.len()];
+pub fn community(index: &SiteIndex, config: &DiscoverConfig) -> Community {
+    let rep = representatives(index, config);
+    let mut tag_counts: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); index.feeds.len()];
     for (p, person) in index.people.iter().enumerate() {
         for (sub, &f) in person.feeds.iter().zip(&index.subscriptions[p]) {
-            for tag in &sub.tags {
-                *tag_counts[rep[f]].entry(tag.as_str()).or_default() += 1;
+            let mut terms: Vec<String> = sub.tags.iter().flat_map(|t| tag_terms(t)).collect();
+            terms.sort_unstable();
+            terms.dedup();
+            for term in terms {
+                *tag_counts[rep[f]].entry(term).or_default() += 1;
             }
         }
     }
@@ -91,7 +113,7 @@ pub fn community(index: &SiteIndex) -> Community {
                 text.extend(feed.items.iter().flat_map(|i| words(&i.title)));
             }
             FeedContent {
-                tags: tags.into_iter().map(|(t, n)| (t.to_owned(), n)).collect(),
+                tags: tags.into_iter().collect(),
                 words: text,
             }
         })
@@ -111,8 +133,8 @@ pub fn community(index: &SiteIndex) -> Community {
 /// and in the feeds shared with similar people) are named as that person spells them, and
 /// every spelling of a feed gets the related feeds of its group.
 pub fn discover_index(index: &SiteIndex, config: &DiscoverConfig) -> Discovery {
-    let rep = representatives(index);
-    let mut d = discover(&community(index), config);
+    let rep = representatives(index, config);
+    let mut d = discover(&community(index, config), config);
     // The person's own spelling of a feed of the group `r`.
     let own = |p: usize, r: u32| -> u32 {
         index.subscriptions[p]
@@ -355,4 +377,20 @@ pub fn recent_additions(site_dir: &Path, index: &SiteIndex) -> Option<Vec<(usize
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag_terms;
+
+    #[test]
+    fn tags_compare_by_singular_words() {
+        let terms = |t: &str| tag_terms(t).collect::<Vec<_>>();
+        assert_eq!(terms("Web Comics"), ["web", "comic"]);
+        assert_eq!(terms("comic"), ["comic"]);
+        assert_eq!(terms("YouTube Channels"), ["youtube", "channel"]);
+        // Short words and double s keep their s.
+        assert_eq!(terms("os/css access"), ["os", "css", "access"]);
+        assert_eq!(terms("博客"), ["博客"]);
+    }
 }

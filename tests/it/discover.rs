@@ -183,6 +183,37 @@ fn spellings_of_one_feed_are_one_feed_for_discovery() {
     assert_eq!(related["shared_readers"], 2, "{related}");
 }
 
+/// Tags are compared by their singular words: `Comics` on one list meets `web comic` on another.
+#[test]
+fn tags_spelled_differently_still_meet() {
+    let site = TestSite::new("[fetch]\noffline = true\n");
+    let person = |name: &str, url: &str, tag: &str| {
+        format!("name = \"{name}\"\n[[feeds]]\nurl = \"{url}\"\ntags = [\"{tag}\"]\n")
+    };
+    site.write(
+        "people/ana.toml",
+        &person("Ana", "https://x1.example/f", "Comics"),
+    );
+    site.write(
+        "people/bo.toml",
+        &person("Bo", "https://x2.example/f", "web comic"),
+    );
+    site.write(
+        "people/cy.toml",
+        &person("Cy", "https://x3.example/f", "gardens"),
+    );
+    site.write(
+        "people/di.toml",
+        &person("Di", "https://x4.example/f", "garden"),
+    );
+    let (code, out, err) = site.run(&["suggest", "--json", "--person", "ana"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let first = &json["people"]["ana"][0];
+    assert_eq!(first["url"], "https://x2.example/f", "{json}");
+    assert_eq!(first["reason"], "shares the tag comic with 1 of your feeds");
+}
+
 #[test]
 fn discover_page_lists_feeds_added_most_recently_from_git() {
     let site = small_site();
