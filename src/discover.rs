@@ -41,6 +41,9 @@ pub struct DiscoverConfig {
     /// Weight of the popularity prior, `ln(1 + readers) / ln(1 + most readers)`, added to
     /// feeds that another signal already found.
     pub weight_popularity: f64,
+    /// Count the spellings of one feed (`http`/`https`, `www.`, a trailing slash, FeedBurner)
+    /// as one feed in discovery (done where the lists are read, in `suggest.rs`).
+    pub merge_spellings: bool,
 }
 
 impl Default for DiscoverConfig {
@@ -54,9 +57,10 @@ impl Default for DiscoverConfig {
             max_readers_sampled: 50,
             weight_people: 1.0,
             weight_feeds: 1.0,
-            weight_content: 0.05,
+            weight_content: 0.2,
             weight_popularity: 0.25,
             recent_from_git: true,
+            merge_spellings: true,
         }
     }
 }
@@ -260,7 +264,13 @@ pub struct Discovery {
     pub similar: Vec<Vec<Similar>>,
     /// Feeds read by at most two people that are suggested to the most people.
     pub hidden_gems: Vec<Gem>,
+    /// For each person, every neighbour who voted for their suggestions (the `neighbours`
+    /// people with the highest list cosine), most similar first.
+    pub neighbours: Vec<Vec<u32>>,
 }
+
+/// One person's results: suggestions, similar people, and every neighbour's id.
+type PersonResult = (Vec<Suggestion>, Vec<Similar>, Vec<u32>);
 
 /// How many related feeds each feed keeps for scoring (more than are shown).
 const RELATED_KEPT: usize = 30;
@@ -287,7 +297,7 @@ pub fn discover(community: &Community, config: &DiscoverConfig) -> Discovery {
             |s, f| model.related(f as u32, s),
         )
         .collect();
-    let people: Vec<(Vec<Suggestion>, Vec<Similar>)> = (0..model.lists.len())
+    let people: Vec<PersonResult> = (0..model.lists.len())
         .into_par_iter()
         .with_min_len(256)
         .map_init(
@@ -302,7 +312,14 @@ pub fn discover(community: &Community, config: &DiscoverConfig) -> Discovery {
             |(sp, sf, marks), p| model.person(p as u32, &related_kept, sp, sf, marks),
         )
         .collect();
-    let (suggestions, similar): (Vec<_>, Vec<_>) = people.into_iter().unzip();
+    let mut suggestions = Vec::with_capacity(people.len());
+    let mut similar = Vec::with_capacity(people.len());
+    let mut neighbours = Vec::with_capacity(people.len());
+    for (s, m, n) in people {
+        suggestions.push(s);
+        similar.push(m);
+        neighbours.push(n);
+    }
     let hidden_gems = model.gems(&suggestions);
     let related = related_kept
         .into_iter()
@@ -316,6 +333,7 @@ pub fn discover(community: &Community, config: &DiscoverConfig) -> Discovery {
         related,
         similar,
         hidden_gems,
+        neighbours,
     }
 }
 
@@ -569,7 +587,7 @@ impl<'a> Model<'a> {
         sp: &mut Scratch,
         sf: &mut Scratch,
         marks: &mut [bool],
-    ) -> (Vec<Suggestion>, Vec<Similar>) {
+    ) -> PersonResult {
         let mine = &self.lists[person as usize];
         for &f in mine {
             marks[f as usize] = true;
@@ -589,7 +607,7 @@ impl<'a> Model<'a> {
         sp: &mut Scratch,
         sf: &mut Scratch,
         marks: &[bool],
-    ) -> (Vec<Suggestion>, Vec<Similar>) {
+    ) -> PersonResult {
         let cfg = self.config;
         let mine = &self.lists[person as usize];
         let neighbours = self.neighbours(person, sp, marks);
@@ -687,7 +705,8 @@ impl<'a> Model<'a> {
                 score: cos,
             })
             .collect();
-        (out, similar)
+        let neighbours = neighbours.iter().map(|n| n.0).collect();
+        (out, similar, neighbours)
     }
 
     /// The reason for suggesting `feed`: the fact behind its strongest signal.

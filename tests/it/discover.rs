@@ -122,6 +122,98 @@ fn suggest_json_has_the_documented_shape() {
     );
 }
 
+/// The same feed spelled differently in different lists (`http`/`https`, `www.`, a trailing
+/// slash) is one feed for discovery: its readers count together, nobody is suggested a feed
+/// they read under another spelling, and a suggestion is written as the neighbours write it.
+#[test]
+fn spellings_of_one_feed_are_one_feed_for_discovery() {
+    let site = TestSite::new("[fetch]\noffline = true\n");
+    let person = |name: &str, feeds: &[&str]| {
+        let mut s = format!("name = \"{name}\"\n");
+        for f in feeds {
+            s.push_str(&format!("[[feeds]]\nurl = \"{f}\"\n"));
+        }
+        s
+    };
+    let ana = ["http://www.a.example/feed", "https://b.example/feed"];
+    site.write("people/ana.toml", &person("Ana", &ana));
+    let bo = [
+        "https://a.example/feed",
+        "https://b.example/feed",
+        "https://c.example/feed",
+    ];
+    site.write("people/bo.toml", &person("Bo", &bo));
+    let cy = ["https://a.example/feed/", "https://c.example/feed"];
+    site.write("people/cy.toml", &person("Cy", &cy));
+    site.write(
+        "people/dee.toml",
+        &person("Dee", &["http://c.example/feed"]),
+    );
+    let (code, out, err) = site.run(&["suggest", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let urls = |slug: &str| -> Vec<String> {
+        json["people"][slug]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["url"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Ana reads a.example as http://www., so its https spelling is not suggested to her.
+    assert!(
+        urls("ana").iter().all(|u| !u.contains("a.example")),
+        "{:?}",
+        urls("ana")
+    );
+    // Dee shares c.example with Bo and Cy only under another spelling; both read a.example
+    // (spelled https://a.example/feed by both), so it comes first, for that reason.
+    let dee = &json["people"]["dee"][0];
+    assert_eq!(dee["url"], "https://a.example/feed", "{dee}");
+    let reason = dee["reason"].as_str().unwrap();
+    assert!(
+        reason == "read by both people who also read c.example"
+            || reason.starts_with("read by 2 of the 2 people whose lists are most like yours"),
+        "{reason}"
+    );
+    assert_eq!(json["similar_people"]["dee"][0]["shared_feeds"], 1);
+    // Every spelling of a feed has the related feeds of the group.
+    let related = &json["related"]["http://c.example/feed"][0];
+    assert_eq!(related["url"], "https://a.example/feed", "{related}");
+    assert_eq!(related["shared_readers"], 2, "{related}");
+}
+
+/// Tags are compared by their singular words: `Comics` on one list meets `web comic` on another.
+#[test]
+fn tags_spelled_differently_still_meet() {
+    let site = TestSite::new("[fetch]\noffline = true\n");
+    let person = |name: &str, url: &str, tag: &str| {
+        format!("name = \"{name}\"\n[[feeds]]\nurl = \"{url}\"\ntags = [\"{tag}\"]\n")
+    };
+    site.write(
+        "people/ana.toml",
+        &person("Ana", "https://x1.example/f", "Comics"),
+    );
+    site.write(
+        "people/bo.toml",
+        &person("Bo", "https://x2.example/f", "web comic"),
+    );
+    site.write(
+        "people/cy.toml",
+        &person("Cy", "https://x3.example/f", "gardens"),
+    );
+    site.write(
+        "people/di.toml",
+        &person("Di", "https://x4.example/f", "garden"),
+    );
+    let (code, out, err) = site.run(&["suggest", "--json", "--person", "ana"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let first = &json["people"]["ana"][0];
+    assert_eq!(first["url"], "https://x2.example/f", "{json}");
+    assert_eq!(first["reason"], "shares the tag comic with 1 of your feeds");
+}
+
 #[test]
 fn discover_page_lists_feeds_added_most_recently_from_git() {
     let site = small_site();
