@@ -76,12 +76,7 @@ pub fn merge(
     }
     // Newest first; undated items after the dated ones, current ones before dropped ones (the
     // sort is stable).
-    items.sort_by(|a, b| match (a.date(), b.date()) {
-        (Some(x), Some(y)) => y.cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
+    items.sort_by(|a, b| crate::model::newest_first(a.date(), b.date()));
     items.truncate(keep.items);
     (items, new_items)
 }

@@ -228,14 +228,9 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         .collect();
     all_posts.sort_by(|a, b| {
         let (ia, ib) = (&feeds[a.feed].items[a.item], &feeds[b.feed].items[b.item]);
-        match (ia.date(), ib.date()) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
-        .then_with(|| feeds[a.feed].slug.cmp(&feeds[b.feed].slug))
-        .then_with(|| a.item.cmp(&b.item))
+        crate::model::newest_first(ia.date(), ib.date())
+            .then_with(|| feeds[a.feed].slug.cmp(&feeds[b.feed].slug))
+            .then_with(|| a.item.cmp(&b.item))
     });
 
     let river_by_date = limit_backlog(&all_posts, &feeds, site.config.river.new_feed_items);

@@ -63,3 +63,25 @@ impl Item {
         self.published.or(self.updated)
     }
 }
+
+/// The order of rivers and feeds: newest first, undated after every dated one (a stable sort
+/// keeps undated items in feed order). Undated items are never shown as new.
+pub fn newest_first(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> std::cmp::Ordering {
+    // `None < Some` for `Option`, so comparing b with a puts dated before undated, newest first.
+    b.cmp(&a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn newest_first_puts_undated_last() {
+        let old = Some(Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap());
+        let new = Some(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
+        let mut dates = vec![None, old, new, None];
+        dates.sort_by(|a, b| newest_first(*a, *b));
+        assert_eq!(dates, vec![new, old, None, None]);
+    }
+}

@@ -289,12 +289,7 @@ fn convert(
         })
         .collect();
     // Newest first; undated items after dated ones, in feed order (the sort is stable).
-    items.sort_by(|a, b| match (a.date(), b.date()) {
-        (Some(x), Some(y)) => y.cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
+    items.sort_by(|a, b| crate::model::newest_first(a.date(), b.date()));
     dedup_items(&mut items);
     items.truncate(max_items);
     Feed {
@@ -324,12 +319,7 @@ fn newest_entries(
     let date = |e: &feed_rs::model::Entry| e.published.or(e.updated).map(|d| d.min(fetched_at));
     let mut entries: Vec<(usize, feed_rs::model::Entry)> =
         entries.into_iter().enumerate().collect();
-    entries.sort_by(|(_, a), (_, b)| match (date(a), date(b)) {
-        (Some(x), Some(y)) => y.cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
+    entries.sort_by(|(_, a), (_, b)| crate::model::newest_first(date(a), date(b)));
     entries.truncate(max_items.saturating_add(max_items / 2 + 16));
     entries
 }
