@@ -824,51 +824,60 @@ impl Renderer<'_> {
             path: "feeds.opml".into(),
             bytes: self.blogroll(&self.config.title, None, &all).into_bytes(),
         });
-        for (p, person) in index.people.iter().enumerate() {
-            let feeds = &index.subscriptions[p];
-            let path = format!("people/{}/", person.slug);
-            let title = format!("{} · {}", person.name, self.config.title);
-            files.push(OutputFile {
-                path: format!("{path}atom.xml"),
-                bytes: self
-                    .atom(&title, &path, &index.river_of(feeds), ATOM_ENTRIES_SMALL)
-                    .into_bytes(),
+        let people = index
+            .people
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(p, person)| {
+                let feeds = &index.subscriptions[p];
+                let path = format!("people/{}/", person.slug);
+                let title = format!("{} · {}", person.name, self.config.title);
+                [
+                    OutputFile {
+                        path: format!("{path}atom.xml"),
+                        bytes: self
+                            .atom(&title, &path, &index.river_of(feeds), ATOM_ENTRIES_SMALL)
+                            .into_bytes(),
+                    },
+                    OutputFile {
+                        path: format!("{path}feeds.opml"),
+                        bytes: self
+                            .blogroll(
+                                &format!("What {} reads", person.name),
+                                Some(&person.name),
+                                feeds,
+                            )
+                            .into_bytes(),
+                    },
+                ]
             });
-            files.push(OutputFile {
-                path: format!("{path}feeds.opml"),
-                bytes: self
-                    .blogroll(
-                        &format!("What {} reads", person.name),
-                        Some(&person.name),
-                        feeds,
-                    )
-                    .into_bytes(),
-            });
-        }
-        for tag in &index.tags {
+        let tags = index.tags.par_iter().flat_map_iter(|tag| {
             let path = format!("tags/{}/", tag.slug);
-            files.push(OutputFile {
-                path: format!("{path}atom.xml"),
-                bytes: self
-                    .atom(
-                        &format!("Tagged {} · {}", tag.name, self.config.title),
-                        &path,
-                        &index.river_of(&tag.feeds),
-                        ATOM_ENTRIES_SMALL,
-                    )
-                    .into_bytes(),
-            });
-            files.push(OutputFile {
-                path: format!("{path}feeds.opml"),
-                bytes: self
-                    .blogroll(
-                        &format!("Feeds tagged {} · {}", tag.name, self.config.title),
-                        None,
-                        &tag.feeds,
-                    )
-                    .into_bytes(),
-            });
-        }
+            [
+                OutputFile {
+                    path: format!("{path}atom.xml"),
+                    bytes: self
+                        .atom(
+                            &format!("Tagged {} · {}", tag.name, self.config.title),
+                            &path,
+                            &index.river_of(&tag.feeds),
+                            ATOM_ENTRIES_SMALL,
+                        )
+                        .into_bytes(),
+                },
+                OutputFile {
+                    path: format!("{path}feeds.opml"),
+                    bytes: self
+                        .blogroll(
+                            &format!("Feeds tagged {} · {}", tag.name, self.config.title),
+                            None,
+                            &tag.feeds,
+                        )
+                        .into_bytes(),
+                },
+            ]
+        });
+        files.par_extend(people.chain(tags));
         for file in &mut files {
             let xml = String::from_utf8(std::mem::take(&mut file.bytes)).unwrap_or_default();
             file.bytes = Self::with_stylesheet(xml, &file.path).into_bytes();
@@ -1042,7 +1051,7 @@ fn has_more_than_excerpt(item: &crate::model::Item) -> bool {
         return false;
     };
     let excerpt = item.excerpt.trim_end_matches('…');
-    let text = crate::sanitize::excerpt(html, excerpt.chars().count() + 40);
+    let text = crate::sanitize::excerpt_of_start(html, excerpt.chars().count() + 40);
     text.chars().count() > excerpt.chars().count() + 20
 }
 
