@@ -225,7 +225,7 @@ mod tests {
         ];
         for seed in 0..60usize {
             let mut html = String::new();
-            let mut n = seed;
+            let mut n = seed as u64;
             for i in 0..(seed * 37 % 900 + 10) {
                 n = n
                     .wrapping_mul(6364136223846793005)
