@@ -87,23 +87,68 @@ pub enum Error {
     Build(String),
 }
 
-/// Builds the site in `site_dir`: the whole pipeline.
+/// Builds the site in `site_dir`: the whole pipeline. Pages go to disk as they are rendered
+/// (in parallel), so the whole site is never held in memory.
 pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = std::time::Instant::now();
-    let Rendered {
+    let Prepared {
         report,
-        files,
+        site,
+        index,
+        theme,
+        base_url,
         output_dir: out,
         lock,
-    } = render(site_dir, options)?;
-    let changed = output::write_site(&out, &files)
-        .map_err(|e| Error::Build(format!("{}: cannot write the site: {e}", out.display())))?;
+    } = prepare(site_dir, options)?;
+    let cannot_write = |e: &dyn std::fmt::Display| {
+        Error::Build(format!("{}: cannot write the site: {e}", out.display()))
+    };
+    let writer = output::SiteWriter::begin(&out).map_err(|e| cannot_write(&e))?;
+    render::render_site_into(&site, &index, &theme, &base_url, &|file| {
+        writer
+            .write(&file)
+            .map_err(|e| cannot_write(&e).to_string())
+    })
+    .map_err(Error::Build)?;
+    drop(index);
+    let (files, changed) = writer.finish().map_err(|e| cannot_write(&e))?;
     drop(lock);
-    Ok(report.finish(out, files.len(), changed, started.elapsed()))
+    Ok(report.finish(out, files, changed, started.elapsed()))
+}
+
+/// Everything a build knows before it renders.
+struct Prepared {
+    report: BuildReport,
+    site: config::Site,
+    index: index::SiteIndex,
+    theme: theme::Theme,
+    base_url: String,
+    output_dir: PathBuf,
+    lock: Option<lock::BuildLock>,
 }
 
 /// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).
 pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error> {
+    let Prepared {
+        report,
+        site,
+        index,
+        theme,
+        base_url,
+        output_dir,
+        lock,
+    } = prepare(site_dir, options)?;
+    let files = render::render_site(&site, &index, &theme, &base_url).map_err(Error::Build)?;
+    Ok(Rendered {
+        report,
+        files,
+        output_dir,
+        lock,
+    })
+}
+
+/// Loads, refreshes and indexes: every stage before rendering.
+fn prepare(site_dir: &Path, options: &BuildOptions) -> Result<Prepared, Error> {
     let site = config::load_site(site_dir).map_err(Error::Config)?;
     let cfg = &site.config;
     let theme = theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
@@ -160,16 +205,20 @@ pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error
     if cfg.discover.recent_from_git {
         index.recent = suggest::recent_additions(site_dir, &index);
     }
-    let base_url = options.base_url.as_deref().unwrap_or(&cfg.base_url);
-    let files = render::render_site(&site, &index, &theme, base_url).map_err(Error::Build)?;
-
+    let base_url = options
+        .base_url
+        .clone()
+        .unwrap_or_else(|| cfg.base_url.clone());
     let output_dir = options
         .output_dir
         .clone()
         .unwrap_or_else(|| site_dir.join(&cfg.build.output_dir));
-    Ok(Rendered {
+    Ok(Prepared {
         report,
-        files,
+        site,
+        index,
+        theme,
+        base_url,
         output_dir,
         lock,
     })

@@ -4,10 +4,10 @@
 //! output directory holds a complete site, the old or the new. Elsewhere it is two renames,
 //! and [`recover`] puts the old site back if a build died between them.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -35,38 +35,98 @@ pub fn recover(out: &Path) -> io::Result<()> {
 /// its inode and modification time (deploys that sync by mtime stay small). Returns how many
 /// files were new or changed.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<usize> {
-    recover(out)?;
-    if let Some(parent) = out.parent() {
-        fs::create_dir_all(parent)?;
+    let writer = SiteWriter::begin(out)?;
+    files.par_iter().try_for_each(|file| writer.write(file))?;
+    Ok(writer.finish()?.1)
+}
+
+/// The writer of one build, fed file by file as pages are rendered (from any thread), so the
+/// whole site is never held in memory: [`SiteWriter::begin`] prepares a fresh directory beside
+/// `out`, [`SiteWriter::write`] puts each file in it (hard-linked from the old site when its
+/// bytes did not change), and [`SiteWriter::finish`] swaps it in. A writer dropped without
+/// `finish` leaves the old site in place.
+#[derive(Debug)]
+pub struct SiteWriter {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    written: AtomicUsize,
+    changed: AtomicUsize,
+}
+
+impl SiteWriter {
+    /// Prepares an empty directory beside `out` for the new site.
+    pub fn begin(out: &Path) -> io::Result<Self> {
+        recover(out)?;
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let tmp = sibling(out, "new");
+        let old = sibling(out, "old");
+        for stale in [&tmp, &old] {
+            if stale.exists() {
+                remove_tree(stale)?;
+            }
+        }
+        fs::create_dir_all(&tmp)?;
+        Ok(SiteWriter {
+            out: out.to_owned(),
+            tmp,
+            old,
+            written: AtomicUsize::new(0),
+            changed: AtomicUsize::new(0),
+        })
     }
-    let tmp = sibling(out, "new");
-    let old = sibling(out, "old");
-    for stale in [&tmp, &old] {
-        if stale.exists() {
-            fs::remove_dir_all(stale)?;
+
+    /// Writes one file of the new site (each path once).
+    pub fn write(&self, file: &OutputFile) -> io::Result<()> {
+        let path = self.tmp.join(&file.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        let previous = self.out.join(&file.path);
+        if unchanged(&previous, &file.bytes) && fs::hard_link(&previous, &path).is_ok() {
+            return Ok(());
+        }
+        fs::write(&path, &file.bytes)?;
+        self.changed.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Swaps the new site in. Returns how many files were written and how many of them were
+    /// new or changed.
+    pub fn finish(self) -> io::Result<(usize, usize)> {
+        swap_in(&self.tmp, &self.out, &self.old)?;
+        Ok((
+            self.written.load(Ordering::Relaxed),
+            self.changed.load(Ordering::Relaxed),
+        ))
+    }
+}
+
+impl Drop for SiteWriter {
+    /// A build that failed before [`SiteWriter::finish`] leaves no half-written directory.
+    fn drop(&mut self) {
+        if self.tmp.exists() {
+            let _ = remove_tree(&self.tmp);
         }
     }
-    fs::create_dir_all(&tmp)?;
-    let dirs: BTreeSet<&Path> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent())
-        .collect();
-    for dir in dirs {
-        fs::create_dir_all(tmp.join(dir))?;
-    }
-    let changed = files
-        .par_iter()
-        .map(|file| {
-            let path = tmp.join(&file.path);
-            let previous = out.join(&file.path);
-            if unchanged(&previous, &file.bytes) && fs::hard_link(&previous, &path).is_ok() {
-                return Ok(0);
-            }
-            fs::write(&path, &file.bytes).map(|()| 1)
-        })
-        .sum::<io::Result<usize>>()?;
-    swap_in(&tmp, out, &old)?;
-    Ok(changed)
+}
+
+/// Removes a directory tree, its entries in parallel (thousands of small files).
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|path| {
+        if fs::symlink_metadata(path)?.is_dir() {
+            remove_tree(path)
+        } else {
+            fs::remove_file(path)
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// Whether the file at `path` holds exactly `bytes`.
@@ -83,14 +143,14 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
 fn swap_in(tmp: &Path, out: &Path, old: &Path) -> io::Result<()> {
     if out.is_dir() && exchange(tmp, out).is_ok() {
         // `tmp` now holds the old site; a build killed here leaves it for the next to remove.
-        return fs::remove_dir_all(tmp);
+        return remove_tree(tmp);
     }
     if out.exists() {
         fs::rename(out, old)?;
     }
     fs::rename(tmp, out)?;
     if old.exists() {
-        fs::remove_dir_all(old)?;
+        remove_tree(old)?;
     }
     Ok(())
 }

@@ -190,6 +190,26 @@ pub fn render_site(
     theme: &Theme,
     base_url: &str,
 ) -> Result<Vec<OutputFile>, String> {
+    let files = std::sync::Mutex::new(Vec::new());
+    render_site_into(site, index, theme, base_url, &|file| {
+        files.lock().map_err(|e| e.to_string())?.push(file);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().map_err(|e| e.to_string())?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Renders the whole site, handing each file to `sink` as soon as it is rendered (pages are
+/// rendered in parallel, so `sink` is called from several threads, in no set order); the site
+/// is never held in memory at once. Returns how many files were handed over.
+pub fn render_site_into(
+    site: &Site,
+    index: &SiteIndex,
+    theme: &Theme,
+    base_url: &str,
+    sink: &(dyn Fn(OutputFile) -> Result<(), String> + Sync),
+) -> Result<usize, String> {
     let tera = theme.tera(&site.root)?;
     let config = &site.config;
     let base_url = if base_url.ends_with('/') {
@@ -253,20 +273,31 @@ pub fn render_site(
             .collect(),
     };
     let mut jobs = renderer.page_jobs(&pages);
-    let mut files: Vec<OutputFile> = jobs
-        .par_drain(..)
-        .map(|job| renderer.render(job))
-        .collect::<Result<_, String>>()?;
-    files.push(renderer.render_404()?);
-    files.extend(renderer.xml_files());
-    files.push(renderer.sitemap(&files));
-    files.push(crate::search::search_index(index));
-    for (path, bytes) in theme.static_files(&site.root)? {
-        files.retain(|f| f.path != path);
-        files.push(OutputFile { path, bytes });
+    // The theme's static files win over rendered files of the same path.
+    let statics = theme.static_files(&site.root)?;
+    let static_paths: std::collections::HashSet<&str> =
+        statics.iter().map(|(path, _)| path.as_str()).collect();
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |file: OutputFile| {
+        if static_paths.contains(file.path.as_str()) {
+            return Ok(());
+        }
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink(file)
+    };
+    let sitemap = renderer.sitemap(jobs.iter().map(|job| job.path.as_str()));
+    jobs.par_drain(..)
+        .try_for_each(|job| emit(renderer.render(job)?))?;
+    emit(renderer.render_404()?)?;
+    renderer.xml_files().into_iter().try_for_each(&emit)?;
+    emit(sitemap)?;
+    emit(crate::search::search_index(index))?;
+    let mut count = count.into_inner();
+    for (path, bytes) in statics {
+        sink(OutputFile { path, bytes })?;
+        count += 1;
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(count)
 }
 
 impl Renderer<'_> {
@@ -793,51 +824,60 @@ impl Renderer<'_> {
             path: "feeds.opml".into(),
             bytes: self.blogroll(&self.config.title, None, &all).into_bytes(),
         });
-        for (p, person) in index.people.iter().enumerate() {
-            let feeds = &index.subscriptions[p];
-            let path = format!("people/{}/", person.slug);
-            let title = format!("{} · {}", person.name, self.config.title);
-            files.push(OutputFile {
-                path: format!("{path}atom.xml"),
-                bytes: self
-                    .atom(&title, &path, &index.river_of(feeds), ATOM_ENTRIES_SMALL)
-                    .into_bytes(),
+        let people = index
+            .people
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(p, person)| {
+                let feeds = &index.subscriptions[p];
+                let path = format!("people/{}/", person.slug);
+                let title = format!("{} · {}", person.name, self.config.title);
+                [
+                    OutputFile {
+                        path: format!("{path}atom.xml"),
+                        bytes: self
+                            .atom(&title, &path, &index.river_of(feeds), ATOM_ENTRIES_SMALL)
+                            .into_bytes(),
+                    },
+                    OutputFile {
+                        path: format!("{path}feeds.opml"),
+                        bytes: self
+                            .blogroll(
+                                &format!("What {} reads", person.name),
+                                Some(&person.name),
+                                feeds,
+                            )
+                            .into_bytes(),
+                    },
+                ]
             });
-            files.push(OutputFile {
-                path: format!("{path}feeds.opml"),
-                bytes: self
-                    .blogroll(
-                        &format!("What {} reads", person.name),
-                        Some(&person.name),
-                        feeds,
-                    )
-                    .into_bytes(),
-            });
-        }
-        for tag in &index.tags {
+        let tags = index.tags.par_iter().flat_map_iter(|tag| {
             let path = format!("tags/{}/", tag.slug);
-            files.push(OutputFile {
-                path: format!("{path}atom.xml"),
-                bytes: self
-                    .atom(
-                        &format!("Tagged {} · {}", tag.name, self.config.title),
-                        &path,
-                        &index.river_of(&tag.feeds),
-                        ATOM_ENTRIES_SMALL,
-                    )
-                    .into_bytes(),
-            });
-            files.push(OutputFile {
-                path: format!("{path}feeds.opml"),
-                bytes: self
-                    .blogroll(
-                        &format!("Feeds tagged {} · {}", tag.name, self.config.title),
-                        None,
-                        &tag.feeds,
-                    )
-                    .into_bytes(),
-            });
-        }
+            [
+                OutputFile {
+                    path: format!("{path}atom.xml"),
+                    bytes: self
+                        .atom(
+                            &format!("Tagged {} · {}", tag.name, self.config.title),
+                            &path,
+                            &index.river_of(&tag.feeds),
+                            ATOM_ENTRIES_SMALL,
+                        )
+                        .into_bytes(),
+                },
+                OutputFile {
+                    path: format!("{path}feeds.opml"),
+                    bytes: self
+                        .blogroll(
+                            &format!("Feeds tagged {} · {}", tag.name, self.config.title),
+                            None,
+                            &tag.feeds,
+                        )
+                        .into_bytes(),
+                },
+            ]
+        });
+        files.par_extend(people.chain(tags));
         for file in &mut files {
             let xml = String::from_utf8(std::mem::take(&mut file.bytes)).unwrap_or_default();
             file.bytes = Self::with_stylesheet(xml, &file.path).into_bytes();
@@ -982,12 +1022,14 @@ impl Renderer<'_> {
         out
     }
 
-    fn sitemap(&self, files: &[OutputFile]) -> OutputFile {
+    /// The sitemap: every page, in the order the pages were planned (`pages` are their
+    /// directories).
+    fn sitemap<'p>(&self, pages: impl Iterator<Item = &'p str>) -> OutputFile {
         let mut out = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
-        for f in files {
-            if let Some(dir) = f.path.strip_suffix("index.html") {
+        for dir in pages {
+            {
                 out.push_str(&format!(
                     "  <url><loc>{}</loc></url>\n",
                     escape(&format!("{}{dir}", self.base_url))
@@ -1009,7 +1051,7 @@ fn has_more_than_excerpt(item: &crate::model::Item) -> bool {
         return false;
     };
     let excerpt = item.excerpt.trim_end_matches('…');
-    let text = crate::sanitize::excerpt(html, excerpt.chars().count() + 40);
+    let text = crate::sanitize::excerpt_of_start(html, excerpt.chars().count() + 40);
     text.chars().count() > excerpt.chars().count() + 20
 }
 

@@ -20,15 +20,22 @@ static SCHEMES: LazyLock<HashSet<&'static str>> =
 /// non-`http(s)` URLs. Relative `href`/`src` are made absolute against `base` (or removed when
 /// there is no base).
 pub fn clean_html(html: &str, base: Option<&Url>) -> String {
-    let mut builder = Builder::default();
-    builder
-        .url_schemes(SCHEMES.clone())
-        .link_rel(Some(LINK_REL))
-        .url_relative(match base {
+    thread_local! {
+        // The policy's sets of tags and attributes are built once per thread, not per item:
+        // building them cost as much as cleaning a short item.
+        static BUILDER: std::cell::RefCell<Builder<'static>> = std::cell::RefCell::new({
+            let mut builder = Builder::default();
+            builder.url_schemes(SCHEMES.clone()).link_rel(Some(LINK_REL));
+            builder
+        });
+    }
+    BUILDER.with_borrow_mut(|builder| {
+        builder.url_relative(match base {
             Some(base) => UrlRelative::RewriteWithBase(base.clone()),
             None => UrlRelative::Deny,
         });
-    builder.clean(html).to_string()
+        builder.clean(html).to_string()
+    })
 }
 
 /// Sanitizes markdown-rendered HTML written by the site's own people (bios, notes, pages):
@@ -57,6 +64,27 @@ pub fn plain_text(text: &str) -> String {
 pub fn excerpt(html: &str, max_chars: usize) -> String {
     let text = visible_text(&Html::parse_fragment(html), max_chars.saturating_mul(8));
     truncate_words(&collapse_whitespace(&text), max_chars)
+}
+
+/// [`excerpt`], reading only the start of a long fragment: the visible text of the first
+/// bytes is the start of the whole's (sanitized HTML parses back to the tree it came from, and
+/// a cut tag or entity only touches the end), so when that start alone is longer than the
+/// excerpt, the excerpt is the same. Otherwise the whole fragment is read.
+pub fn excerpt_of_start(html: &str, max_chars: usize) -> String {
+    // Room past the excerpt for what a cut tag or entity leaves at the end of the text.
+    const MARGIN: usize = 64;
+    let mut end = max_chars.saturating_add(MARGIN).saturating_mul(4);
+    if html.len() > end {
+        while !html.is_char_boundary(end) {
+            end -= 1;
+        }
+        let limit = max_chars.saturating_mul(8);
+        let text = collapse_whitespace(&visible_text(&Html::parse_fragment(&html[..end]), limit));
+        if text.chars().count() > max_chars.saturating_add(MARGIN) {
+            return truncate_words(&text, max_chars);
+        }
+    }
+    excerpt(html, max_chars)
 }
 
 /// Elements whose content is not visible text.
@@ -182,6 +210,48 @@ mod tests {
             plain_text("one<br>two<p>three</p>four"),
             "one two three four"
         );
+    }
+
+    #[test]
+    fn excerpt_of_start_is_the_excerpt() {
+        let words = [
+            "sea",
+            "wall",
+            "caf&eacute;",
+            "a&amp;b",
+            "&lt;tag&gt;",
+            "x&CounterClockwiseContourIntegral;",
+        ];
+        let tags = [
+            "p",
+            "em",
+            "a href=\"https://e.example/\"",
+            "ul><li",
+            "blockquote",
+            "code",
+        ];
+        for seed in 0..60usize {
+            let mut html = String::new();
+            let mut n = seed as u64;
+            for i in 0..(seed * 37 % 900 + 10) {
+                n = n
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let tag = tags[(n >> 33) as usize % tags.len()];
+                let name = tag.split([' ', '>']).next().unwrap_or("p");
+                if i % 7 == 0 {
+                    html.push_str(&format!("<{tag}>"));
+                }
+                html.push_str(words[(n >> 40) as usize % words.len()]);
+                html.push(if n >> 50 & 1 == 0 { ' ' } else { '\n' });
+                if i % 7 == 3 {
+                    html.push_str(&format!("</{name}>"));
+                }
+            }
+            for max in [20, 100, 280, 320] {
+                assert_eq!(excerpt_of_start(&html, max), excerpt(&html, max), "{html}");
+            }
+        }
     }
 
     #[test]

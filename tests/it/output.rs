@@ -76,3 +76,49 @@ fn unchanged_files_are_kept_and_changed_ones_rewritten() {
         "another person's page is kept"
     );
 }
+
+/// Pages are written as they are rendered: a build that fails half-way (a template that
+/// errors on some pages only) leaves the previous site whole and no half-written directory.
+#[test]
+fn a_build_failing_mid_way_keeps_the_previous_site() {
+    let server = TestServer::start();
+    server.route(
+        "/a.xml",
+        Route::xml(rss(
+            "Feed A",
+            &[(
+                "Post",
+                "https://a.example/1",
+                "Mon, 02 Nov 2026 10:00:00 GMT",
+            )],
+        )),
+    );
+    let site = TestSite::new("");
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/a.xml")
+        ),
+    );
+    site.build().unwrap();
+    let before = site.output("index.html");
+    let person = site.output("people/ana/index.html");
+
+    // Only person pages fail, at render time (the template compiles).
+    site.write("templates/person.html", "{{ no_such_value.field }}");
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana\"\nbio = \"changed\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/a.xml")
+        ),
+    );
+    let err = site.build_offline().unwrap_err().to_string();
+    assert!(err.contains("person.html"), "{err}");
+    assert_eq!(site.output("index.html"), before);
+    assert_eq!(site.output("people/ana/index.html"), person);
+    for stale in [".public.new", ".public.old"] {
+        assert!(!site.path().join(stale).exists(), "{stale} left behind");
+    }
+}
