@@ -6,8 +6,8 @@ use std::os::unix::fs::MetadataExt;
 use crate::server::{Route, TestServer};
 use crate::{TestSite, rss};
 
-#[test]
-fn unchanged_files_are_kept_and_changed_ones_rewritten() {
+/// A loopback server with one feed of one post at `/a.xml`.
+fn one_feed_server() -> TestServer {
     let server = TestServer::start();
     server.route(
         "/a.xml",
@@ -20,6 +20,12 @@ fn unchanged_files_are_kept_and_changed_ones_rewritten() {
             )],
         )),
     );
+    server
+}
+
+#[test]
+fn unchanged_files_are_kept_and_changed_ones_rewritten() {
+    let server = one_feed_server();
     let site = TestSite::new("");
     site.write(
         "people/ana.toml",
@@ -81,18 +87,7 @@ fn unchanged_files_are_kept_and_changed_ones_rewritten() {
 /// errors on some pages only) leaves the previous site whole and no half-written directory.
 #[test]
 fn a_build_failing_mid_way_keeps_the_previous_site() {
-    let server = TestServer::start();
-    server.route(
-        "/a.xml",
-        Route::xml(rss(
-            "Feed A",
-            &[(
-                "Post",
-                "https://a.example/1",
-                "Mon, 02 Nov 2026 10:00:00 GMT",
-            )],
-        )),
-    );
+    let server = one_feed_server();
     let site = TestSite::new("");
     site.write(
         "people/ana.toml",
