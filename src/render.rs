@@ -64,18 +64,30 @@ struct ReaderView {
 struct PostView<'a> {
     title: &'a str,
     link: Option<&'a str>,
-    feed: Link,
+    feed: &'a Link,
     author: Option<&'a str>,
-    date_iso: Option<String>,
-    date_text: Option<String>,
+    date_iso: Option<&'a str>,
+    date_text: Option<&'a str>,
     excerpt: &'a str,
     /// The full content (sanitized HTML), when the feed publishes more than the excerpt shows.
     content_html: Option<&'a str>,
-    /// The first [`POST_READERS`] readers of the post's feed.
-    readers: &'a [ReaderView],
-    /// How many more readers the feed has.
+    /// How many readers of the post's feed are not shown by name (only the first
+    /// [`POST_READERS`] are).
     readers_more: usize,
+    /// The "Read by" block of the post's feed, already rendered by the `toluu.readers`
+    /// component for this page (the same for every post of the feed).
+    readers_html: std::borrow::Cow<'a, str>,
 }
+
+/// A post's dates as pages show them, formatted once per build.
+struct PostDates {
+    iso: String,
+    text: String,
+}
+
+/// How deep a page may sit for its feeds' "Read by" blocks to be rendered once and reused;
+/// deeper pages (none of the built-in ones) render the block for each post.
+const READERS_DEPTHS: usize = 6;
 
 #[derive(Serialize, Clone)]
 struct TagRef {
@@ -163,6 +175,14 @@ struct Renderer<'a> {
     tag_paths: BTreeMap<String, String>,
     /// For each feed, for each item: whether its content says more than its excerpt.
     full_content: Vec<Vec<bool>>,
+    /// For each feed, for each item: its dates, formatted.
+    dates: Vec<Vec<Option<PostDates>>>,
+    /// For each feed: the link to its page.
+    feed_links: Vec<Link>,
+    /// For each feed and page depth: its posts' "Read by" block, rendered on first use. A
+    /// post is on several pages (its feed's, the river, each reader's), and this block is
+    /// the most expensive part of it.
+    readers_html: Vec<[std::sync::OnceLock<Result<String, String>>; READERS_DEPTHS]>,
 }
 
 /// A page to render: the template, where it goes, and its own variables.
@@ -271,6 +291,30 @@ pub fn render_site_into(
             .par_iter()
             .map(|f| f.items.iter().map(has_more_than_excerpt).collect())
             .collect(),
+        dates: index
+            .feeds
+            .par_iter()
+            .map(|f| {
+                f.items
+                    .iter()
+                    .map(|item| {
+                        item.date().map(|d| PostDates {
+                            iso: date_iso(d),
+                            text: date_text(d),
+                        })
+                    })
+                    .collect()
+            })
+            .collect(),
+        feed_links: index
+            .feeds
+            .iter()
+            .map(|f| Link {
+                title: f.title.clone(),
+                path: format!("feeds/{}/", f.slug),
+            })
+            .collect(),
+        readers_html: index.feeds.iter().map(|_| Default::default()).collect(),
     };
     let mut jobs = renderer.page_jobs(&pages);
     // The theme's static files win over rendered files of the same path.
@@ -301,32 +345,68 @@ pub fn render_site_into(
 }
 
 impl Renderer<'_> {
-    fn post(&self, post: PostRef, full_content: bool) -> PostView<'_> {
+    fn post<'s>(
+        &'s self,
+        post: PostRef,
+        full_content: bool,
+        readers_html: std::borrow::Cow<'s, str>,
+    ) -> PostView<'s> {
         let feed = &self.index.feeds[post.feed];
         let item = &feed.items[post.item];
-        let readers = &self.readers_of_feed[post.feed];
+        let readers = self.readers_of_feed[post.feed].len();
+        let dates = self.dates[post.feed][post.item].as_ref();
         PostView {
             title: &item.title,
             link: item.link.as_deref(),
-            feed: Link {
-                title: feed.title.clone(),
-                path: format!("feeds/{}/", feed.slug),
-            },
+            feed: &self.feed_links[post.feed],
             author: item.author.as_deref(),
-            date_iso: item.date().map(date_iso),
-            date_text: item.date().map(date_text),
+            date_iso: dates.map(|d| d.iso.as_str()),
+            date_text: dates.map(|d| d.text.as_str()),
             excerpt: &item.excerpt,
             content_html: item
                 .content_html
                 .as_deref()
                 .filter(|_| full_content && self.full_content[post.feed][post.item]),
-            readers: &readers[..readers.len().min(POST_READERS)],
-            readers_more: readers.len().saturating_sub(POST_READERS),
+            readers_more: readers.saturating_sub(POST_READERS),
+            readers_html,
         }
     }
 
-    fn posts(&self, posts: &[PostRef], full_content: bool) -> Vec<PostView<'_>> {
-        posts.iter().map(|&p| self.post(p, full_content)).collect()
+    /// The posts of a page `depth` directories below the root (`root` leads back up).
+    fn posts(
+        &self,
+        posts: &[PostRef],
+        full_content: bool,
+        root: &str,
+        depth: usize,
+    ) -> Result<Vec<PostView<'_>>, String> {
+        posts
+            .iter()
+            .map(|&p| {
+                let html = match self.readers_html[p.feed].get(depth) {
+                    Some(cell) => cell
+                        .get_or_init(|| self.render_readers(p.feed, root))
+                        .as_deref()
+                        .map_err(Clone::clone)?
+                        .into(),
+                    None => self.render_readers(p.feed, root)?.into(),
+                };
+                Ok(self.post(p, full_content, html))
+            })
+            .collect()
+    }
+
+    /// A feed's "Read by" block as it appears under each of its posts on a page whose way
+    /// back to the root is `root`.
+    fn render_readers(&self, feed: usize, root: &str) -> Result<String, String> {
+        let readers = &self.readers_of_feed[feed];
+        let mut ctx = Context::new();
+        ctx.insert("readers", &readers[..readers.len().min(POST_READERS)]);
+        ctx.insert("more", &readers.len().saturating_sub(POST_READERS));
+        ctx.insert("root", root);
+        self.tera
+            .render(Theme::READERS_TEMPLATE, &ctx)
+            .map_err(|e| template_error("components.html", Theme::READERS_TEMPLATE, &e))
     }
 
     fn tag_refs(&self, tags: &[String]) -> Vec<TagRef> {
@@ -765,12 +845,14 @@ impl Renderer<'_> {
     }
 
     fn render(&self, job: PageJob) -> Result<OutputFile, String> {
-        let mut ctx = self.base_context(&root_for(&job.path), &job);
+        let root = root_for(&job.path);
+        let mut ctx = self.base_context(&root, &job);
         let template = job.template;
         let path = format!("{}index.html", job.path);
         ctx.extend(job.context);
         if let Some(posts) = &job.posts {
-            ctx.insert("posts", &self.posts(posts, job.full_content));
+            let depth = job.path.matches('/').count();
+            ctx.insert("posts", &self.posts(posts, job.full_content, &root, depth)?);
         }
         let html = self
             .tera

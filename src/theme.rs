@@ -84,6 +84,10 @@ impl Theme {
         files
     }
 
+    /// The name of the internal template that renders a feed's "Read by" block (see
+    /// [`Theme::tera`]).
+    pub const READERS_TEMPLATE: &'static str = "_toluu/post-readers.html";
+
     /// The theme's templates (with the default's as fallback) and the site's `templates/`
     /// over them, compiled once.
     pub fn tera(&self, site_root: &Path) -> Result<Tera, String> {
@@ -99,6 +103,12 @@ impl Theme {
                 .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
             sources.insert(name, text);
         }
+        // What the build renders apart from the pages: a feed's "Read by" block, once per feed
+        // and page depth, through the theme's own (or the site's) `toluu.readers` component.
+        sources.insert(
+            Self::READERS_TEMPLATE.to_owned(),
+            "{{ <toluu.readers readers={readers} more={more} /> }}".to_owned(),
+        );
         let mut tera = Tera::new();
         // A name without a theme prefix resolves to the site's template, else this theme's,
         // else the default's; and components defined earlier in that order win.
