@@ -115,6 +115,9 @@ pub fn run(command: Command) -> ExitCode {
                     if verbosity != Verbosity::Quiet || summary.failed() > 0 {
                         eprintln!("{summary}");
                     }
+                    if verbosity == Verbosity::Verbose {
+                        eprintln!("{}", summary.stages_line());
+                    }
                     if let Some(path) = report {
                         let json = serde_json::to_string_pretty(&summary).unwrap_or_default();
                         if let Err(e) = std::fs::write(&path, json + "\n") {

@@ -61,6 +61,9 @@ pub struct BuildOptions {
     pub fetch_missing_only: bool,
     /// Told about each feed as it is refreshed (progress bars).
     pub observer: refresh::Observer,
+    /// Do not render pages ahead from the cache while fetching: render each page once, after
+    /// the fetch (the site is the same; this only spends less CPU while fetching).
+    pub no_render_ahead: bool,
 }
 
 /// A site rendered in memory, not yet written.
@@ -88,67 +91,101 @@ pub enum Error {
 }
 
 /// Builds the site in `site_dir`: the whole pipeline. Pages go to disk as they are rendered
-/// (in parallel), so the whole site is never held in memory.
+/// (in parallel), so the whole site is never held in memory. While the feeds are fetched,
+/// the pages are rendered ahead from the cache; afterwards only the pages whose inputs
+/// changed are rendered again (see [`render::Ahead`]).
 pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Error> {
-    let started = std::time::Instant::now();
-    let Prepared {
-        report,
-        site,
-        index,
-        theme,
-        base_url,
-        output_dir: out,
-        lock,
-    } = prepare(site_dir, options)?;
+    let mut clock = report::Stopwatch::default();
+    let loaded = load(site_dir, options)?;
+    clock.lap("load");
+    let out = &loaded.output_dir;
     let cannot_write = |e: &dyn std::fmt::Display| {
         Error::Build(format!("{}: cannot write the site: {e}", out.display()))
     };
-    let writer = output::SiteWriter::begin(&out).map_err(|e| cannot_write(&e))?;
-    render::render_site_into(&site, &index, &theme, &base_url, &|file| {
+    let writer = output::SiteWriter::begin(out).map_err(|e| cannot_write(&e))?;
+    let sink = |file: render::OutputFile| {
         writer
             .write(&file)
             .map_err(|e| cannot_write(&e).to_string())
-    })
+    };
+    let (states, ahead) = std::thread::scope(|scope| {
+        let ahead = (loaded.renders_ahead() && !options.no_render_ahead)
+            .then(|| scope.spawn(|| render_ahead(&loaded, &sink)));
+        let states = refresh_feeds(&loaded, &options.observer);
+        // Rendering ahead is only a head start: if it failed, everything is rendered below.
+        let ahead = ahead.and_then(|h| h.join().ok()).and_then(Result::ok);
+        (states, ahead)
+    });
+    let states = states?;
+    clock.lap("refresh");
+    let (mut report, index) = index_feeds(site_dir, &loaded, states);
+    clock.lap("index");
+    let rendered = render::render_site_into(
+        &loaded.site,
+        &index,
+        &loaded.theme,
+        &loaded.base_url,
+        ahead.as_ref(),
+        &sink,
+    )
     .map_err(Error::Build)?;
+    for path in &rendered.stale {
+        writer.remove(path).map_err(|e| cannot_write(&e))?;
+    }
     drop(index);
+    clock.lap("render and write");
     let (files, changed) = writer.finish().map_err(|e| cannot_write(&e))?;
+    clock.lap("swap");
+    report.pages_rendered_ahead = ahead.as_ref().map_or(0, render::Ahead::len);
+    report.pages_kept = rendered.kept;
+    let Loaded {
+        lock, output_dir, ..
+    } = loaded;
     drop(lock);
-    Ok(report.finish(out, files, changed, started.elapsed()))
+    Ok(report.finish(output_dir, files, changed, &clock))
 }
 
-/// Everything a build knows before it renders.
-struct Prepared {
-    report: BuildReport,
+/// What a build knows before it fetches.
+struct Loaded {
     site: config::Site,
-    index: index::SiteIndex,
     theme: theme::Theme,
+    cache: Cache,
+    /// Every distinct feed of the lists.
+    urls: Vec<String>,
+    mode: refresh::Mode,
+    offline: bool,
+    /// Problems met merging shard state directories.
+    merge_warnings: Vec<String>,
+    lock: Option<lock::BuildLock>,
     base_url: String,
     output_dir: PathBuf,
-    lock: Option<lock::BuildLock>,
+}
+
+impl Loaded {
+    /// Whether to render pages ahead from the cache while fetching: when the build fetches
+    /// every feed and the cache holds some of them.
+    fn renders_ahead(&self) -> bool {
+        self.mode == refresh::Mode::All && self.urls.iter().any(|u| self.cache.path_for(u).exists())
+    }
 }
 
 /// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).
 pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error> {
-    let Prepared {
-        report,
-        site,
-        index,
-        theme,
-        base_url,
-        output_dir,
-        lock,
-    } = prepare(site_dir, options)?;
-    let files = render::render_site(&site, &index, &theme, &base_url).map_err(Error::Build)?;
+    let loaded = load(site_dir, options)?;
+    let states = refresh_feeds(&loaded, &options.observer)?;
+    let (report, index) = index_feeds(site_dir, &loaded, states);
+    let files = render::render_site(&loaded.site, &index, &loaded.theme, &loaded.base_url)
+        .map_err(Error::Build)?;
     Ok(Rendered {
         report,
         files,
-        output_dir,
-        lock,
+        output_dir: loaded.output_dir,
+        lock: loaded.lock,
     })
 }
 
-/// Loads, refreshes and indexes: every stage before rendering.
-fn prepare(site_dir: &Path, options: &BuildOptions) -> Result<Prepared, Error> {
+/// Loads the site and the theme, merges shard state, takes the lock: all before fetching.
+fn load(site_dir: &Path, options: &BuildOptions) -> Result<Loaded, Error> {
     let site = config::load_site(site_dir).map_err(Error::Config)?;
     let cfg = &site.config;
     let theme = theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
@@ -181,30 +218,6 @@ fn prepare(site_dir: &Path, options: &BuildOptions) -> Result<Prepared, Error> {
         lock::sweep_temp_files(cache.dir());
         Some(lock)
     };
-    let states = refresh::refresh_observed(
-        &urls,
-        &cfg.fetch,
-        &cfg.build,
-        &cache,
-        mode,
-        &options.observer,
-    )
-    .map_err(Error::Build)?;
-    let mut report = BuildReport::new(&site, &states, offline);
-    report.cache_warnings.extend(merge_warnings);
-    if let Some(lock) = &lock
-        && let Some(pid) = lock.taken_over_from
-    {
-        report.cache_warnings.push(format!(
-            "{}: took over the lock of build {pid}, which did not finish",
-            lock.path().display()
-        ));
-    }
-
-    let mut index = index::build_index(&site, states, cfg.build.items_per_feed);
-    if cfg.discover.recent_from_git {
-        index.recent = suggest::recent_additions(site_dir, &index);
-    }
     let base_url = options
         .base_url
         .clone()
@@ -213,15 +226,74 @@ fn prepare(site_dir: &Path, options: &BuildOptions) -> Result<Prepared, Error> {
         .output_dir
         .clone()
         .unwrap_or_else(|| site_dir.join(&cfg.build.output_dir));
-    Ok(Prepared {
-        report,
+    Ok(Loaded {
         site,
-        index,
         theme,
+        cache,
+        urls,
+        mode,
+        offline,
+        merge_warnings,
+        lock,
         base_url,
         output_dir,
-        lock,
     })
+}
+
+/// Fetches (or reads from the cache) every feed.
+fn refresh_feeds(
+    loaded: &Loaded,
+    observer: &refresh::Observer,
+) -> Result<Vec<refresh::FeedState>, Error> {
+    let cfg = &loaded.site.config;
+    refresh::refresh_observed(
+        &loaded.urls,
+        &cfg.fetch,
+        &cfg.build,
+        &loaded.cache,
+        loaded.mode,
+        observer,
+    )
+    .map_err(Error::Build)
+}
+
+/// The report of the refresh, and the index of the site the pages are rendered from.
+fn index_feeds(
+    site_dir: &Path,
+    loaded: &Loaded,
+    states: Vec<refresh::FeedState>,
+) -> (BuildReport, index::SiteIndex) {
+    let cfg = &loaded.site.config;
+    let mut report = BuildReport::new(&loaded.site, &states, loaded.offline);
+    report.cache_warnings.extend(loaded.merge_warnings.clone());
+    if let Some(lock) = &loaded.lock
+        && let Some(pid) = lock.taken_over_from
+    {
+        report.cache_warnings.push(format!(
+            "{}: took over the lock of build {pid}, which did not finish",
+            lock.path().display()
+        ));
+    }
+    let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
+    if cfg.discover.recent_from_git {
+        index.recent = suggest::recent_additions(site_dir, &index);
+    }
+    (report, index)
+}
+
+/// Renders the pages from what the cache holds now, before the fetch ends.
+fn render_ahead(loaded: &Loaded, sink: render::Sink<'_>) -> Result<render::Ahead, String> {
+    let cfg = &loaded.site.config;
+    let states = refresh::refresh_observed(
+        &loaded.urls,
+        &cfg.fetch,
+        &cfg.build,
+        &loaded.cache,
+        refresh::Mode::Offline,
+        &refresh::Observer::default(),
+    )?;
+    let index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
+    render::render_pages_ahead(&loaded.site, &index, &loaded.theme, &loaded.base_url, sink)
 }
 
 /// Options of `toluu fetch`: refresh the state without building.
@@ -238,7 +310,7 @@ pub struct FetchOptions {
 /// `toluu fetch`: refreshes the feeds (or one shard of them) into a state directory and
 /// renders nothing. A later `toluu build --offline --merge-state DIR…` builds from the shards.
 pub fn fetch(site_dir: &Path, options: &FetchOptions) -> Result<BuildReport, Error> {
-    let started = std::time::Instant::now();
+    let mut clock = report::Stopwatch::default();
     let site = config::load_site(site_dir).map_err(Error::Config)?;
     let cfg = &site.config;
     let cache = Cache::new(
@@ -263,15 +335,16 @@ pub fn fetch(site_dir: &Path, options: &FetchOptions) -> Result<BuildReport, Err
     let states = refresh::refresh_all_at(&urls, &cfg.fetch, &cfg.build, &cache, false, now)
         .map_err(Error::Build)?;
     drop(lock);
+    clock.lap("refresh");
     let report = BuildReport::new(&site, &states, false);
-    Ok(report.finish(PathBuf::new(), 0, 0, started.elapsed()))
+    Ok(report.finish(PathBuf::new(), 0, 0, &clock))
 }
 
 /// `toluu check --fetch`: fetches every feed once, unconditionally, into a scratch cache that
 /// is thrown away (the site's state and output are not touched), and reports each feed in the
 /// build summary's words. No grace period: a check says how each feed answers now.
 pub fn check_feeds(site_dir: &Path) -> Result<BuildReport, Error> {
-    let started = std::time::Instant::now();
+    let mut clock = report::Stopwatch::default();
     let mut site = config::load_site(site_dir).map_err(Error::Config)?;
     site.config.health.grace_builds = 1;
     site.config.health.grace_days = 0;
@@ -283,8 +356,9 @@ pub fn check_feeds(site_dir: &Path) -> Result<BuildReport, Error> {
     let states = refresh::refresh_all(&urls, &fetch, &site.config.build, &cache, false);
     let _ = std::fs::remove_dir_all(&scratch);
     let states = states.map_err(Error::Build)?;
+    clock.lap("fetch");
     let report = BuildReport::new(&site, &states, false);
-    Ok(report.finish(PathBuf::new(), 0, 0, started.elapsed()))
+    Ok(report.finish(PathBuf::new(), 0, 0, &clock))
 }
 
 /// Every distinct feed of the site's lists (normalized URLs), sorted.

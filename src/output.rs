@@ -4,10 +4,11 @@
 //! output directory holds a complete site, the old or the new. Elsewhere it is two renames,
 //! and [`recover`] puts the old site back if a build died between them.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -50,8 +51,8 @@ pub struct SiteWriter {
     out: PathBuf,
     tmp: PathBuf,
     old: PathBuf,
-    written: AtomicUsize,
-    changed: AtomicUsize,
+    /// Every file written, and whether its bytes are new or changed.
+    written: Mutex<HashMap<String, bool>>,
 }
 
 impl SiteWriter {
@@ -73,35 +74,64 @@ impl SiteWriter {
             out: out.to_owned(),
             tmp,
             old,
-            written: AtomicUsize::new(0),
-            changed: AtomicUsize::new(0),
+            written: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Writes one file of the new site (each path once).
+    /// Writes one file of the new site; writing a path again replaces what was written.
     pub fn write(&self, file: &OutputFile) -> io::Result<()> {
         let path = self.tmp.join(&file.path);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir)?;
         }
-        self.written.fetch_add(1, Ordering::Relaxed);
+        let again = self.record(&file.path, true)?.is_some();
+        if again {
+            fs::remove_file(&path)?;
+        }
         let previous = self.out.join(&file.path);
         if unchanged(&previous, &file.bytes) && fs::hard_link(&previous, &path).is_ok() {
+            self.record(&file.path, false)?;
             return Ok(());
         }
-        fs::write(&path, &file.bytes)?;
-        self.changed.fetch_add(1, Ordering::Relaxed);
+        fs::write(&path, &file.bytes)
+    }
+
+    /// Removes a file written earlier in this build (a page that turned out not to belong),
+    /// and the directories it leaves empty.
+    pub fn remove(&self, path: &str) -> io::Result<()> {
+        if self.lock()?.remove(path).is_none() {
+            return Ok(());
+        }
+        let file = self.tmp.join(path);
+        fs::remove_file(&file)?;
+        let mut dir = file.parent();
+        while let Some(d) = dir.filter(|d| *d != self.tmp) {
+            if fs::read_dir(d)?.next().is_some() {
+                break;
+            }
+            fs::remove_dir(d)?;
+            dir = d.parent();
+        }
         Ok(())
+    }
+
+    /// Notes that `path` was written, changed or not; returns what was noted before.
+    fn record(&self, path: &str, changed: bool) -> io::Result<Option<bool>> {
+        Ok(self.lock()?.insert(path.to_owned(), changed))
+    }
+
+    fn lock(&self) -> io::Result<std::sync::MutexGuard<'_, HashMap<String, bool>>> {
+        self.written
+            .lock()
+            .map_err(|_| io::Error::other("a thread writing the site panicked"))
     }
 
     /// Swaps the new site in. Returns how many files were written and how many of them were
     /// new or changed.
     pub fn finish(self) -> io::Result<(usize, usize)> {
         swap_in(&self.tmp, &self.out, &self.old)?;
-        Ok((
-            self.written.load(Ordering::Relaxed),
-            self.changed.load(Ordering::Relaxed),
-        ))
+        let written = self.lock()?;
+        Ok((written.len(), written.values().filter(|c| **c).count()))
     }
 }
 

@@ -2,6 +2,7 @@
 //! sitemap directly. Pages render in parallel; templates are compiled once.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -14,6 +15,11 @@ use crate::markdown;
 use crate::opml::{BlogrollEntry, write_blogroll};
 use crate::theme::Theme;
 use crate::xml::escape;
+
+mod ahead;
+
+pub use ahead::Ahead;
+use ahead::{Fingerprint, Vars};
 
 /// A file of the built site: its path relative to the output root and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +130,23 @@ struct StatusView {
     last_success_text: Option<String>,
 }
 
+impl StatusView {
+    /// The status of a feed that is fine, without the details of this build's fetch.
+    fn healthy() -> Self {
+        StatusView {
+            state: "ok",
+            health: crate::health::HealthState::Ok.word(),
+            failures: 0,
+            failing_since_text: None,
+            moved_to: None,
+            error: None,
+            http_status: None,
+            fetched_at_text: None,
+            last_success_text: None,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Pagination {
     number: usize,
@@ -179,6 +202,8 @@ struct Renderer<'a> {
     dates: Vec<Vec<Option<PostDates>>>,
     /// For each feed: the link to its page.
     feed_links: Vec<Link>,
+    /// Whether pages are fingerprinted (when rendering ahead, or after rendering ahead).
+    fingerprints: bool,
     /// For each feed and page depth: its posts' "Read by" block, rendered on first use. A
     /// post is on several pages (its feed's, the river, each reader's), and this block is
     /// the most expensive part of it.
@@ -194,7 +219,8 @@ struct PageJob {
     section: &'static str,
     atom_path: String,
     opml_path: String,
-    context: Context,
+    /// The page's own template variables.
+    vars: Vars,
     /// The page's posts, turned into template values only when the page renders: a site of
     /// thousands of pages never holds all their posts as values at once.
     posts: Option<Vec<PostRef>>,
@@ -211,7 +237,7 @@ pub fn render_site(
     base_url: &str,
 ) -> Result<Vec<OutputFile>, String> {
     let files = std::sync::Mutex::new(Vec::new());
-    render_site_into(site, index, theme, base_url, &|file| {
+    render_site_into(site, index, theme, base_url, None, &|file| {
         files.lock().map_err(|e| e.to_string())?.push(file);
         Ok(())
     })?;
@@ -220,128 +246,251 @@ pub fn render_site(
     Ok(files)
 }
 
+/// Where rendered files go: called from several threads, in no set order.
+pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> Result<(), String> + Sync);
+
+/// What [`render_site_into`] did.
+#[derive(Debug, Default)]
+pub struct RenderedSite {
+    /// How many files the site has.
+    pub files: usize,
+    /// How many pages rendered ahead were kept as they were.
+    pub kept: usize,
+    /// Pages rendered ahead that the site no longer has: the caller removes them.
+    pub stale: Vec<String>,
+}
+
 /// Renders the whole site, handing each file to `sink` as soon as it is rendered (pages are
 /// rendered in parallel, so `sink` is called from several threads, in no set order); the site
-/// is never held in memory at once. Returns how many files were handed over.
+/// is never held in memory at once. A page that `ahead` (see [`render_pages_ahead`]) already
+/// wrote from the same inputs is not rendered again.
 pub fn render_site_into(
     site: &Site,
     index: &SiteIndex,
     theme: &Theme,
     base_url: &str,
-    sink: &(dyn Fn(OutputFile) -> Result<(), String> + Sync),
-) -> Result<usize, String> {
-    let tera = theme.tera(&site.root)?;
-    let config = &site.config;
-    let base_url = if base_url.ends_with('/') {
-        base_url.to_owned()
-    } else {
-        format!("{base_url}/")
-    };
-    let pages: Vec<(String, String, String)> = site
-        .pages
-        .iter()
-        .map(|(slug, path)| {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-            let (title, html) = markdown::page(&text, slug);
-            Ok((slug.clone(), title, html))
-        })
-        .collect::<Result<_, String>>()?;
-    let readers_of_person: Vec<ReaderView> = index
-        .people
-        .iter()
-        .map(|p| ReaderView {
-            name: p.name.clone(),
-            path: format!("people/{}/", p.slug),
-            initials: initials(&p.name),
-            avatar: p.avatar.clone(),
-        })
-        .collect();
-    let readers_of_feed = index
-        .feeds
-        .iter()
-        .map(|f| {
-            f.readers
-                .iter()
-                .map(|&r| readers_of_person[r].clone())
-                .collect()
-        })
-        .collect();
-    let tag_paths = index
-        .tags
-        .iter()
-        .map(|t| (t.name.clone(), format!("tags/{}/", t.slug)))
-        .collect();
-    let renderer = Renderer {
-        tera,
-        index,
-        config,
-        base_url,
-        extra_pages: pages
-            .iter()
-            .map(|(slug, title, _)| Link {
-                title: title.clone(),
-                path: format!("{slug}/"),
-            })
-            .collect(),
-        readers_of_feed,
-        tag_paths,
-        full_content: index
-            .feeds
-            .par_iter()
-            .map(|f| f.items.iter().map(has_more_than_excerpt).collect())
-            .collect(),
-        dates: index
-            .feeds
-            .par_iter()
-            .map(|f| {
-                f.items
-                    .iter()
-                    .map(|item| {
-                        item.date().map(|d| PostDates {
-                            iso: date_iso(d),
-                            text: date_text(d),
-                        })
-                    })
-                    .collect()
-            })
-            .collect(),
-        feed_links: index
-            .feeds
-            .iter()
-            .map(|f| Link {
-                title: f.title.clone(),
-                path: format!("feeds/{}/", f.slug),
-            })
-            .collect(),
-        readers_html: index.feeds.iter().map(|_| Default::default()).collect(),
-    };
+    ahead: Option<&Ahead>,
+    sink: Sink<'_>,
+) -> Result<RenderedSite, String> {
+    let (renderer, pages) = Renderer::new(site, index, theme, base_url, ahead.is_some())?;
     let mut jobs = renderer.page_jobs(&pages);
-    // The theme's static files win over rendered files of the same path.
     let statics = theme.static_files(&site.root)?;
-    let static_paths: std::collections::HashSet<&str> =
-        statics.iter().map(|(path, _)| path.as_str()).collect();
-    let count = std::sync::atomic::AtomicUsize::new(0);
-    let emit = |file: OutputFile| {
-        if static_paths.contains(file.path.as_str()) {
-            return Ok(());
-        }
-        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        sink(file)
-    };
+    let emit = Emitter::new(&statics, sink);
+    let page_paths: std::collections::HashSet<String> = jobs
+        .iter()
+        .map(|job| format!("{}index.html", job.path))
+        .collect();
     let sitemap = renderer.sitemap(jobs.iter().map(|job| job.path.as_str()));
+    let kept = AtomicUsize::new(0);
     jobs.par_drain(..)
-        .try_for_each(|job| emit(renderer.render(job)?))?;
-    emit(renderer.render_404()?)?;
-    renderer.xml_files().into_iter().try_for_each(&emit)?;
-    emit(sitemap)?;
-    emit(crate::search::search_index(index))?;
-    let mut count = count.into_inner();
+        .try_for_each(|job| match renderer.render(job, ahead, false)? {
+            Page::Kept => {
+                kept.fetch_add(1, Ordering::Relaxed);
+                emit.count_kept();
+                Ok(())
+            }
+            Page::Rendered(file, _) => emit.emit(file).map(drop),
+        })?;
+    emit.emit(renderer.render_404()?)?;
+    for file in renderer.xml_files() {
+        emit.emit(file)?;
+    }
+    emit.emit(sitemap)?;
+    emit.emit(crate::search::search_index(index))?;
+    let mut files = emit.count.into_inner();
     for (path, bytes) in statics {
         sink(OutputFile { path, bytes })?;
-        count += 1;
+        files += 1;
     }
-    Ok(count)
+    let mut stale: Vec<String> = ahead
+        .map(|a| {
+            a.paths()
+                .filter(|p| !page_paths.contains(*p))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    stale.sort();
+    Ok(RenderedSite {
+        files,
+        kept: kept.into_inner(),
+        stale,
+    })
+}
+
+/// Renders the HTML pages only (not the Atom, OPML, sitemap, search index or static files),
+/// handing each to `sink`, and returns their fingerprints: a build renders ahead from the
+/// cache while it fetches, then [`render_site_into`] renders only what changed.
+pub fn render_pages_ahead(
+    site: &Site,
+    index: &SiteIndex,
+    theme: &Theme,
+    base_url: &str,
+    sink: Sink<'_>,
+) -> Result<Ahead, String> {
+    let (renderer, pages) = Renderer::new(site, index, theme, base_url, true)?;
+    let mut jobs = renderer.page_jobs(&pages);
+    let statics = theme.static_files(&site.root)?;
+    let emit = Emitter::new(&statics, sink);
+    let ahead = std::sync::Mutex::new(Ahead::default());
+    jobs.par_drain(..).try_for_each(|job| {
+        let Page::Rendered(file, fingerprint) = renderer.render(job, None, true)? else {
+            return Ok(());
+        };
+        let path = file.path.clone();
+        if emit.emit(file)?
+            && let Some(fingerprint) = fingerprint
+        {
+            ahead
+                .lock()
+                .map_err(|e| e.to_string())?
+                .record(path, fingerprint);
+        }
+        Ok::<_, String>(())
+    })?;
+    ahead.into_inner().map_err(|e| e.to_string())
+}
+
+/// Hands rendered files to the sink, except those a static file of the theme or the site
+/// replaces (static files win over rendered files of the same path), and counts them.
+struct Emitter<'a> {
+    static_paths: std::collections::HashSet<&'a str>,
+    sink: Sink<'a>,
+    count: AtomicUsize,
+}
+
+impl<'a> Emitter<'a> {
+    fn new(statics: &'a [(String, Vec<u8>)], sink: Sink<'a>) -> Self {
+        Emitter {
+            static_paths: statics.iter().map(|(path, _)| path.as_str()).collect(),
+            sink,
+            count: AtomicUsize::new(0),
+        }
+    }
+
+    /// Hands `file` over; `false` when a static file replaces it.
+    fn emit(&self, file: OutputFile) -> Result<bool, String> {
+        if self.static_paths.contains(file.path.as_str()) {
+            return Ok(false);
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        (self.sink)(file)?;
+        Ok(true)
+    }
+
+    /// Counts a page that is already where it belongs.
+    fn count_kept(&self) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// What became of a page job.
+enum Page {
+    /// Rendered, with its fingerprint when one was asked for.
+    Rendered(OutputFile, Option<[u8; 32]>),
+    /// Rendered ahead from the same inputs: already written.
+    Kept,
+}
+
+impl<'a> Renderer<'a> {
+    /// The renderer of `index`, and the site's extra pages (slug, title, HTML).
+    #[allow(clippy::type_complexity)]
+    fn new(
+        site: &'a Site,
+        index: &'a SiteIndex,
+        theme: &Theme,
+        base_url: &str,
+        fingerprints: bool,
+    ) -> Result<(Self, Vec<(String, String, String)>), String> {
+        let tera = theme.tera(&site.root)?;
+        let config = &site.config;
+        let base_url = if base_url.ends_with('/') {
+            base_url.to_owned()
+        } else {
+            format!("{base_url}/")
+        };
+        let pages: Vec<(String, String, String)> = site
+            .pages
+            .iter()
+            .map(|(slug, path)| {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+                let (title, html) = markdown::page(&text, slug);
+                Ok((slug.clone(), title, html))
+            })
+            .collect::<Result<_, String>>()?;
+        let readers_of_person: Vec<ReaderView> = index
+            .people
+            .iter()
+            .map(|p| ReaderView {
+                name: p.name.clone(),
+                path: format!("people/{}/", p.slug),
+                initials: initials(&p.name),
+                avatar: p.avatar.clone(),
+            })
+            .collect();
+        let readers_of_feed = index
+            .feeds
+            .iter()
+            .map(|f| {
+                f.readers
+                    .iter()
+                    .map(|&r| readers_of_person[r].clone())
+                    .collect()
+            })
+            .collect();
+        let tag_paths = index
+            .tags
+            .iter()
+            .map(|t| (t.name.clone(), format!("tags/{}/", t.slug)))
+            .collect();
+        let renderer = Renderer {
+            tera,
+            index,
+            config,
+            base_url,
+            extra_pages: pages
+                .iter()
+                .map(|(slug, title, _)| Link {
+                    title: title.clone(),
+                    path: format!("{slug}/"),
+                })
+                .collect(),
+            readers_of_feed,
+            tag_paths,
+            full_content: index
+                .feeds
+                .par_iter()
+                .map(|f| f.items.iter().map(has_more_than_excerpt).collect())
+                .collect(),
+            dates: index
+                .feeds
+                .par_iter()
+                .map(|f| {
+                    f.items
+                        .iter()
+                        .map(|item| {
+                            item.date().map(|d| PostDates {
+                                iso: date_iso(d),
+                                text: date_text(d),
+                            })
+                        })
+                        .collect()
+                })
+                .collect(),
+            feed_links: index
+                .feeds
+                .iter()
+                .map(|f| Link {
+                    title: f.title.clone(),
+                    path: format!("feeds/{}/", f.slug),
+                })
+                .collect(),
+            readers_html: index.feeds.iter().map(|_| Default::default()).collect(),
+            fingerprints,
+        };
+        Ok((renderer, pages))
+    }
 }
 
 impl Renderer<'_> {
@@ -472,7 +621,7 @@ impl Renderer<'_> {
             section,
             atom_path: "atom.xml".to_owned(),
             opml_path: "feeds.opml".to_owned(),
-            context: Context::new(),
+            vars: Vars::new(self.fingerprints),
             posts: None,
             full_content: false,
         };
@@ -502,7 +651,7 @@ impl Renderer<'_> {
             );
             j.posts = Some(chunk.to_vec());
             j.full_content = true;
-            j.context
+            j.vars
                 .insert("pagination", &self.pagination("", number, chunks.len()));
             jobs.push(j);
         }
@@ -548,7 +697,7 @@ impl Renderer<'_> {
             ),
             "people",
         );
-        j.context.insert("people", &people);
+        j.vars.insert("people", &people);
         jobs.push(j);
 
         #[derive(Serialize)]
@@ -618,9 +767,9 @@ impl Renderer<'_> {
             );
             j.atom_path = view.atom_path.clone();
             j.opml_path = view.opml_path.clone();
-            j.context.insert("person", &view);
-            j.context.insert("suggestions", &self.suggestions(p));
-            j.context.insert("similar_people", &self.similar_people(p));
+            j.vars.insert("person", &view);
+            j.vars.insert("suggestions", &self.suggestions(p));
+            j.vars.insert("similar_people", &self.similar_people(p));
             self.paginate(&mut jobs, j, &river);
         }
 
@@ -635,7 +784,7 @@ impl Renderer<'_> {
             format!("All {} feeds read here, most read first", summaries.len()),
             "feeds",
         );
-        j.context.insert("feeds", &summaries);
+        j.vars.insert("feeds", &summaries);
         jobs.push(j);
         for (f, feed) in index.feeds.iter().enumerate() {
             #[derive(Serialize)]
@@ -645,23 +794,33 @@ impl Renderer<'_> {
                 status: StatusView,
             }
             let fetch = feed.fetch.as_ref();
-            let status = StatusView {
-                state: match &feed.outcome {
-                    crate::refresh::Outcome::Failed(_) => "failed",
-                    crate::refresh::Outcome::NotModified => "not_modified",
-                    _ => "ok",
-                },
-                health: feed.health.state.word(),
-                failures: feed.health.failures,
-                failing_since_text: feed.health.failing_since.map(date_text),
-                moved_to: feed.health.moved_to.clone(),
-                error: match &feed.outcome {
-                    crate::refresh::Outcome::Failed(e) => Some(e.clone()),
-                    _ => feed.health.error.clone(),
-                },
-                http_status: fetch.and_then(|r| r.http_status),
-                fetched_at_text: fetch.map(|r| date_text(r.fetched_at)),
-                last_success_text: fetch.and_then(|r| r.last_success_at).map(date_text),
+            // A healthy feed's page shows nothing of this build's fetch (that is on
+            // /status/), so that the page stays the same from one build to the next.
+            let healthy = matches!(
+                feed.health.state,
+                crate::health::HealthState::Ok | crate::health::HealthState::NotModified
+            );
+            let status = if healthy {
+                StatusView::healthy()
+            } else {
+                StatusView {
+                    state: match &feed.outcome {
+                        crate::refresh::Outcome::Failed(_) => "failed",
+                        crate::refresh::Outcome::NotModified => "not_modified",
+                        _ => "ok",
+                    },
+                    health: feed.health.state.word(),
+                    failures: feed.health.failures,
+                    failing_since_text: feed.health.failing_since.map(date_text),
+                    moved_to: feed.health.moved_to.clone(),
+                    error: match &feed.outcome {
+                        crate::refresh::Outcome::Failed(e) => Some(e.clone()),
+                        _ => feed.health.error.clone(),
+                    },
+                    http_status: fetch.and_then(|r| r.http_status),
+                    fetched_at_text: fetch.map(|r| date_text(r.fetched_at)),
+                    last_success_text: fetch.and_then(|r| r.last_success_at).map(date_text),
+                }
             };
             let mut j = job(
                 "feed.html",
@@ -672,7 +831,7 @@ impl Renderer<'_> {
                 }),
                 "feeds",
             );
-            j.context.insert(
+            j.vars.insert(
                 "feed",
                 &FeedView {
                     summary: self.feed_summary(f),
@@ -681,7 +840,7 @@ impl Renderer<'_> {
             );
             let shown = feed.items.len().min(self.config.build.items_per_feed);
             let posts: Vec<PostRef> = (0..shown).map(|i| PostRef { feed: f, item: i }).collect();
-            j.context.insert("related", &self.related(f));
+            j.vars.insert("related", &self.related(f));
             j.posts = Some(posts);
             j.full_content = true;
             jobs.push(j);
@@ -710,7 +869,7 @@ impl Renderer<'_> {
             format!("{} tags given to the feeds read here", tags.len()),
             "tags",
         );
-        j.context.insert("tags", &tags);
+        j.vars.insert("tags", &tags);
         jobs.push(j);
         for tag in &index.tags {
             let path = format!("tags/{}/", tag.slug);
@@ -721,7 +880,7 @@ impl Renderer<'_> {
                 format!("Feeds and posts tagged {}", tag.name),
                 "tags",
             );
-            j.context.insert(
+            j.vars.insert(
                 "tag",
                 &TagRef {
                     name: tag.name.clone(),
@@ -729,7 +888,7 @@ impl Renderer<'_> {
                 },
             );
             let feeds: Vec<FeedSummary> = tag.feeds.iter().map(|&f| self.feed_summary(f)).collect();
-            j.context.insert("feeds", &feeds);
+            j.vars.insert("feeds", &feeds);
             j.atom_path = format!("{path}atom.xml");
             j.opml_path = format!("{path}feeds.opml");
             let river = index.river_of(&tag.feeds);
@@ -745,8 +904,8 @@ impl Renderer<'_> {
             format!("The health of the {} feeds read here", rows.len()),
             "status",
         );
-        j.context.insert("feeds", &rows);
-        j.context.insert("counts", &counts);
+        j.vars.insert("feeds", &rows);
+        j.vars.insert("counts", &counts);
         jobs.push(j);
         jobs.push(self.discover_job(job(
             "discover.html",
@@ -768,7 +927,7 @@ impl Renderer<'_> {
                 title.clone(),
                 "page",
             );
-            j.context.insert("content_html", html);
+            j.vars.insert("content_html", html);
             jobs.push(j);
         }
         jobs
@@ -808,12 +967,12 @@ impl Renderer<'_> {
                 section: first.section,
                 atom_path: first.atom_path.clone(),
                 opml_path: first.opml_path.clone(),
-                context: first.context.clone(),
+                vars: first.vars.clone(),
                 posts: None,
                 full_content: false,
             };
             j.posts = Some(chunk.to_vec());
-            j.context.insert(
+            j.vars.insert(
                 "pagination",
                 &self.pagination(&first.path, number, chunks.len()),
             );
@@ -844,24 +1003,60 @@ impl Renderer<'_> {
         ctx
     }
 
-    fn render(&self, job: PageJob) -> Result<OutputFile, String> {
+    /// Renders a page, unless `ahead` wrote it from the same inputs; with `fingerprint`, also
+    /// returns the fingerprint of its inputs.
+    fn render(
+        &self,
+        job: PageJob,
+        ahead: Option<&Ahead>,
+        fingerprint: bool,
+    ) -> Result<Page, String> {
         let root = root_for(&job.path);
+        let path = format!("{}index.html", job.path);
+        let posts = match &job.posts {
+            Some(posts) => {
+                let depth = job.path.matches('/').count();
+                Some(self.posts(posts, job.full_content, &root, depth)?)
+            }
+            None => None,
+        };
+        let fingerprint = if fingerprint || ahead.is_some() {
+            let mut f = Fingerprint::new();
+            f.text(job.template)
+                .text(&job.path)
+                .text(&job.title)
+                .text(&job.description)
+                .text(job.section)
+                .text(&job.atom_path)
+                .text(&job.opml_path)
+                .vars(&job.vars);
+            if let Some(posts) = &posts {
+                f.value(posts);
+            }
+            f.finish()
+        } else {
+            None
+        };
+        if let (Some(ahead), Some(fingerprint)) = (ahead, &fingerprint)
+            && ahead.has(&path, fingerprint)
+        {
+            return Ok(Page::Kept);
+        }
         let mut ctx = self.base_context(&root, &job);
         let template = job.template;
-        let path = format!("{}index.html", job.path);
-        ctx.extend(job.context);
-        if let Some(posts) = &job.posts {
-            let depth = job.path.matches('/').count();
-            ctx.insert("posts", &self.posts(posts, job.full_content, &root, depth)?);
+        job.vars.into_context(&mut ctx);
+        if let Some(posts) = &posts {
+            ctx.insert("posts", posts);
         }
         let html = self
             .tera
             .render(template, &ctx)
             .map_err(|e| template_error(template, &path, &e))?;
-        Ok(OutputFile {
+        let file = OutputFile {
             path,
             bytes: html.into_bytes(),
-        })
+        };
+        Ok(Page::Rendered(file, fingerprint))
     }
 
     fn render_404(&self) -> Result<OutputFile, String> {
@@ -873,7 +1068,7 @@ impl Renderer<'_> {
             section: "404",
             atom_path: "atom.xml".into(),
             opml_path: "feeds.opml".into(),
-            context: Context::new(),
+            vars: Vars::default(),
             posts: None,
             full_content: false,
         };
@@ -1242,10 +1437,10 @@ impl Renderer<'_> {
                 suggested_to: g.suggested_to as usize,
             })
             .collect();
-        job.context.insert("most_read", &most_read);
-        job.context.insert("recent", &recent);
-        job.context.insert("tag_cloud", &tag_cloud);
-        job.context.insert("hidden_gems", &gems);
+        job.vars.insert("most_read", &most_read);
+        job.vars.insert("recent", &recent);
+        job.vars.insert("tag_cloud", &tag_cloud);
+        job.vars.insert("hidden_gems", &gems);
         job
     }
 }

@@ -63,6 +63,62 @@ pub struct BuildReport {
     pub files_changed: usize,
     /// Wall time of the whole build, in milliseconds.
     pub millis: u128,
+    /// Wall time of each stage of the build, in order (`build -v` prints them).
+    pub stages: Vec<StageTime>,
+    /// Pages rendered ahead from the cache while the feeds were fetched.
+    pub pages_rendered_ahead: usize,
+    /// How many of them were kept, their inputs unchanged after the fetch.
+    pub pages_kept: usize,
+}
+
+/// How long one stage of a build took.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageTime {
+    /// The stage: "load", "refresh", "index", "render and write", "swap".
+    pub stage: &'static str,
+    /// Wall time in milliseconds.
+    pub millis: u128,
+}
+
+/// Times the stages of a build, one after the other.
+#[derive(Debug)]
+pub struct Stopwatch {
+    started: std::time::Instant,
+    lap: std::time::Instant,
+    stages: Vec<StageTime>,
+}
+
+impl Default for Stopwatch {
+    fn default() -> Self {
+        let now = std::time::Instant::now();
+        Stopwatch {
+            started: now,
+            lap: now,
+            stages: Vec::new(),
+        }
+    }
+}
+
+impl Stopwatch {
+    /// Records that `stage` ended now (it began where the previous one ended).
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.stages.push(StageTime {
+            stage,
+            millis: (now - self.lap).as_millis(),
+        });
+        self.lap = now;
+    }
+
+    /// Time since the stopwatch started.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// The stages recorded so far.
+    pub fn stages(&self) -> &[StageTime] {
+        &self.stages
+    }
 }
 
 impl BuildReport {
@@ -117,6 +173,9 @@ impl BuildReport {
             files_written: 0,
             files_changed: 0,
             millis: 0,
+            stages: Vec::new(),
+            pages_rendered_ahead: 0,
+            pages_kept: 0,
         }
     }
 
@@ -126,13 +185,31 @@ impl BuildReport {
         output_dir: PathBuf,
         files_written: usize,
         files_changed: usize,
-        elapsed: Duration,
+        clock: &Stopwatch,
     ) -> Self {
         self.files_changed = files_changed;
         self.output_dir = output_dir;
         self.files_written = files_written;
-        self.millis = elapsed.as_millis();
+        self.millis = clock.elapsed().as_millis();
+        self.stages = clock.stages().to_vec();
         self
+    }
+
+    /// One line with the time of each stage: `load 3 ms · refresh 1,620 ms · …`.
+    pub fn stages_line(&self) -> String {
+        let stages: Vec<String> = self
+            .stages
+            .iter()
+            .map(|s| format!("{} {} ms", s.stage, s.millis))
+            .collect();
+        let mut line = format!("stages: {}", stages.join(" · "));
+        if self.pages_rendered_ahead > 0 {
+            line.push_str(&format!(
+                "; {} pages rendered ahead, {} of them kept",
+                self.pages_rendered_ahead, self.pages_kept
+            ));
+        }
+        line
     }
 
     /// How many feeds failed this build.

@@ -1,6 +1,7 @@
 //! toluu's integration tests: one binary, modules by subject. Every feed is served by a
 //! loopback server the test starts itself; nothing touches the internet.
 
+mod ahead;
 mod build;
 mod cli;
 mod conformance;

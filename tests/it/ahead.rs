@@ -1,0 +1,178 @@
+//! Rendering ahead (`render::Ahead`): while a build fetches, pages are rendered from the
+//! cache; afterwards only pages whose inputs changed are rendered again. The site must be
+//! byte for byte the one a build that renders every page after the fetch writes.
+
+use crate::server::{Route, TestServer};
+use crate::{TestSite, read_tree, rss};
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn feed(title: &str, n: usize) -> String {
+    let items: Vec<(String, String, String)> = (0..n)
+        .map(|i| {
+            (
+                format!("{title} post {i}"),
+                format!("https://{}.example/{i}", title.to_lowercase()),
+                format!("Mon, {:02} Nov 2026 10:00:00 GMT", 2 + i),
+            )
+        })
+        .collect();
+    let items: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    rss(title, &items)
+}
+
+#[test]
+fn rendering_ahead_writes_the_same_site_as_rendering_after() {
+    let server = TestServer::start();
+    for (path, title) in [("/a.xml", "Alpha"), ("/b.xml", "Beta"), ("/c.xml", "Gamma")] {
+        server.route(
+            path,
+            Route::xml(feed(title, 3)).with_etag(&format!("\"{title}1\"")),
+        );
+    }
+    server.route(
+        "/d.xml",
+        Route::xml(feed("Delta", 2)).with_etag("\"Delta1\""),
+    );
+    let site = TestSite::new("[build]\nposts_per_page = 2\n");
+    let lists = [
+        ("ana", vec!["/a.xml", "/b.xml"]),
+        ("bo", vec!["/b.xml", "/c.xml"]),
+        ("cy", vec!["/c.xml", "/d.xml"]),
+        ("dee", vec!["/d.xml"]),
+    ];
+    for (slug, feeds) in &lists {
+        let mut text = format!("name = \"{slug}\"\n");
+        for f in feeds {
+            text.push_str(&format!("[[feeds]]\nurl = \"{}\"\n", server.url(f)));
+        }
+        site.write(&format!("people/{slug}.toml"), &text);
+    }
+    let first = site.build().unwrap();
+    assert_eq!(
+        first.pages_rendered_ahead, 0,
+        "nothing cached: nothing ahead"
+    );
+
+    // Between builds: Alpha has a new post, Gamma fails, Delta is renamed; Beta is unchanged.
+    server.route(
+        "/a.xml",
+        Route::xml(feed("Alpha", 4)).with_etag("\"Alpha2\""),
+    );
+    server.route("/c.xml", Route::status(500));
+    server.route(
+        "/d.xml",
+        Route::xml(feed("Delta", 2).replace("<title>Delta</title>", "<title>Delta II</title>"))
+            .with_etag("\"Delta2\""),
+    );
+    let after = tempfile::tempdir().unwrap();
+    copy_dir(site.path(), after.path());
+
+    let ahead = site.build().unwrap();
+    let options = toluu::BuildOptions {
+        no_render_ahead: true,
+        ..Default::default()
+    };
+    let plain = toluu::build(after.path(), &options).unwrap();
+    assert_eq!(plain.pages_rendered_ahead, 0);
+    assert!(ahead.pages_rendered_ahead > 0, "{ahead:?}");
+    // Some pages are kept (dee's, Beta's), some are not (the river, Alpha's, ana's).
+    assert!(
+        ahead.pages_kept > 0 && ahead.pages_kept < ahead.pages_rendered_ahead,
+        "{} of {} kept",
+        ahead.pages_kept,
+        ahead.pages_rendered_ahead
+    );
+    let with_ahead = read_tree(&site.path().join("public"));
+    let without = read_tree(&after.path().join("public"));
+    let paths = |tree: &[(String, Vec<u8>)]| -> Vec<String> {
+        tree.iter().map(|(p, _)| p.clone()).collect()
+    };
+    assert_eq!(paths(&with_ahead), paths(&without));
+    for ((path, a), (_, b)) in with_ahead.iter().zip(&without) {
+        assert!(
+            a == b,
+            "{path} differs:\n{}\n---\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
+    }
+    let dirs = |root: &std::path::Path| -> Vec<String> {
+        walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_dir())
+            .map(|e| e.path().strip_prefix(root).unwrap().display().to_string())
+            .collect()
+    };
+    assert_eq!(
+        dirs(&site.path().join("public")),
+        dirs(&after.path().join("public")),
+        "the same directories, none left empty"
+    );
+    let river = site.output("index.html");
+    assert!(
+        river.contains("Alpha post 3"),
+        "the new post is on the river"
+    );
+    assert!(site.output("feeds.opml").contains("Delta II") || river.contains("Delta II"));
+}
+
+#[test]
+fn a_page_rendered_ahead_that_no_longer_exists_is_removed() {
+    let server = TestServer::start();
+    server.route("/a.xml", Route::xml(feed("Alpha", 2)).with_etag("\"A1\""));
+    let site = TestSite::new("");
+    site.write(
+        "people/ana.toml",
+        &format!(
+            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n",
+            server.url("/a.xml")
+        ),
+    );
+    site.build().unwrap();
+    let feed_pages = |site: &TestSite| -> Vec<String> {
+        let mut pages: Vec<String> = std::fs::read_dir(site.path().join("public/feeds"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.contains('.'))
+            .collect();
+        pages.sort();
+        pages
+    };
+    let before = feed_pages(&site);
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert!(before[0].starts_with("alpha-"), "{before:?}");
+
+    // The feed is renamed: its page moves (the slug follows the title). The page rendered
+    // ahead, from the cache, is at the old path, and must not stay in the new site.
+    server.route(
+        "/a.xml",
+        Route::xml(feed("Alpha", 2).replace("<title>Alpha</title>", "<title>Omega</title>"))
+            .with_etag("\"A2\""),
+    );
+    let report = site.build().unwrap();
+    assert!(report.pages_rendered_ahead > 0, "{report:?}");
+    let after = feed_pages(&site);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after[0].starts_with("omega-"), "{after:?}");
+    assert!(
+        site.output(&format!("feeds/{}/index.html", after[0]))
+            .contains("Omega")
+    );
+}
