@@ -158,14 +158,25 @@ pub fn discover_index(index: &SiteIndex, config: &DiscoverConfig) -> Discovery {
             if let crate::discover::Reason::AlsoRead { via, .. } = &mut s.reason {
                 *via = own(p, *via);
             }
-            // A feed written in several ways is suggested as most of the person's neighbours
-            // (whom the suggestion comes from) write it, else as most people do.
             if let Some(group) = spellings.get(&s.feed) {
-                let votes = |f: u32| d.neighbours[p].iter().filter(|&&v| reads(v, f)).count();
+                let own_https = index.subscriptions[p]
+                    .iter()
+                    .filter(|&&f| index.feeds[f].url.starts_with("https:"))
+                    .count();
+                let own = index.subscriptions[p].len();
+                let weight = |f: u32| {
+                    let votes = d.neighbours[p].iter().filter(|&&v| reads(v, f)).count();
+                    let same = if index.feeds[f as usize].url.starts_with("https:") {
+                        own_https
+                    } else {
+                        own - own_https
+                    };
+                    (votes + 1) as f64 * (same + 1) as f64 / (own + 2) as f64
+                };
                 s.feed = group
                     .iter()
                     .copied()
-                    .max_by(|&a, &b| votes(a).cmp(&votes(b)).then(b.cmp(&a)))
+                    .max_by(|&a, &b| weight(a).total_cmp(&weight(b)).then(b.cmp(&a)))
                     .unwrap_or(s.feed);
             }
         }
