@@ -276,7 +276,7 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         discovery: Default::default(),
         recent: None,
     };
-    index.discovery = crate::suggest::discover_index(&index, &site.config.discover);
+    index.discovery = crate::discover::discover_index(&index, &site.config.discover);
     index
 }
 

@@ -1,6 +1,6 @@
-//! The bridge between the site and [`crate::discover`]: the community discovery ranks (who
-//! reads what, each feed's tags and words), and the `toluu suggest` command, which prints the
-//! same suggestions as the site from the lists and the fetch cache, without fetching.
+//! The `toluu suggest` command, which prints the same suggestions as the site (see
+//! [`crate::discover`]) from the lists and the fetch cache, without fetching; and the feeds
+//! added most recently, for `/discover/`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -9,8 +9,6 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cache::Cache;
-use crate::discover::DiscoverConfig;
-use crate::discover::{Community, Discovery, FeedContent, discover};
 use crate::index::SiteIndex;
 use crate::{Error, config, index, refresh};
 
@@ -23,166 +21,6 @@ pub struct SuggestOptions {
     pub limit: Option<usize>,
     /// Print JSON instead of text.
     pub json: bool,
-}
-
-/// Words too common to say what a feed is about.
-const STOPWORDS: &[&str] = &[
-    "about", "after", "all", "also", "and", "are", "but", "can", "for", "from", "has", "have",
-    "her", "his", "how", "into", "its", "just", "more", "new", "not", "now", "one", "our", "out",
-    "part", "post", "posts", "the", "their", "this", "that", "what", "when", "which", "who", "why",
-    "will", "with", "you", "your", "was", "were", "been", "blog", "feed", "news", "than", "them",
-    "they", "there", "these", "those", "some", "over", "only", "most", "very", "any", "may",
-    "http", "https", "www", "com", "org", "net", "rss", "atom", "xml",
-];
-
-/// The words of a text, for the content signal: lowercase, letters and digits, at least three
-/// characters, not only digits, not a stop word.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_lowercase)
-        .filter(|w| !STOPWORDS.contains(&w.as_str()))
-}
-
-/// Which feed of the index stands for each feed in discovery: the same feed spelled differently
-/// in different lists (`http` and `https`, with or without `www.` or a trailing slash, a
-/// FeedBurner address; [`crate::lint::loose_identity`]) is one feed for discovery, so that its
-/// readers are counted together. Each group is represented by its lowest index position, i.e.
-/// the spelling with the most readers (the index orders feeds by readers, then title, then URL).
-pub fn representatives(index: &SiteIndex, config: &DiscoverConfig) -> Vec<usize> {
-    if !config.merge_spellings {
-        return (0..index.feeds.len()).collect();
-    }
-    let mut first: HashMap<String, usize> = HashMap::new();
-    index
-        .feeds
-        .iter()
-        .enumerate()
-        .map(|(f, feed)| {
-            *first
-                .entry(crate::lint::loose_identity(&feed.url))
-                .or_insert(f)
-        })
-        .collect()
-}
-
-/// The terms of a tag, for comparing tags: people write the same folder as `Comics`,
-/// `comic` or `Web Comics`, so a tag counts as each of its words (letters and digits), in the
-/// singular (a final `s` dropped from words of four letters or more, not from `ss`).
-pub fn tag_terms(tag: &str) -> impl Iterator<Item = String> + '_ {
-    tag.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let w = w.to_lowercase();
-            if w.chars().count() >= 4 && w.ends_with('s') && !w.ends_with("ss") {
-                w[..w.len() - 1].to_owned()
-            } else {
-                w
-            }
-        })
-}
-
-/// What discovery ranks, taken from the index: feed ids are the index's feed positions and
-/// person ids the index's person positions. Every spelling of a feed is counted as its
-/// representative (see [`representatives`]): the others have no readers here.
-pub fn community(index: &SiteIndex, config: &DiscoverConfig) -> Community {
-    let rep = representatives(index, config);
-    let mut tag_counts: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); index.feeds.len()];
-    for (p, person) in index.people.iter().enumerate() {
-        for (sub, &f) in person.feeds.iter().zip(&index.subscriptions[p]) {
-            let mut terms: Vec<String> = sub.tags.iter().flat_map(|t| tag_terms(t)).collect();
-            terms.sort_unstable();
-            terms.dedup();
-            for term in terms {
-                *tag_counts[rep[f]].entry(term).or_default() += 1;
-            }
-        }
-    }
-    let feeds = index
-        .feeds
-        .iter()
-        .zip(tag_counts)
-        .enumerate()
-        .map(|(f, (feed, tags))| {
-            // Only a fetched feed's own text says what it is about (a bare host name does not).
-            let fetched = !feed.items.is_empty() || feed.description.is_some();
-            let mut text: Vec<String> = Vec::new();
-            if fetched && rep[f] == f {
-                text.extend(words(&feed.title));
-                text.extend(feed.description.iter().flat_map(|d| words(d)));
-                text.extend(feed.items.iter().flat_map(|i| words(&i.title)));
-            }
-            FeedContent {
-                tags: tags.into_iter().collect(),
-                words: text,
-            }
-        })
-        .collect();
-    Community {
-        lists: index
-            .subscriptions
-            .iter()
-            .map(|s| s.iter().map(|&f| rep[f] as u32).collect())
-            .collect(),
-        feeds,
-    }
-}
-
-/// Runs discovery over the index. Discovery sees one feed per group of spellings (see
-/// [`representatives`]); its results are mapped back so that a person's own feeds (in reasons
-/// and in the feeds shared with similar people) are named as that person spells them, and
-/// every spelling of a feed gets the related feeds of its group.
-pub fn discover_index(index: &SiteIndex, config: &DiscoverConfig) -> Discovery {
-    let rep = representatives(index, config);
-    let mut d = discover(&community(index, config), config);
-    // The person's own spelling of a feed of the group `r`.
-    let own = |p: usize, r: u32| -> u32 {
-        index.subscriptions[p]
-            .iter()
-            .find(|&&f| rep[f] as u32 == r)
-            .map_or(r, |&f| f as u32)
-    };
-    // The spellings of each feed written in more than one way, most read first.
-    let mut spellings: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (f, &r) in rep.iter().enumerate() {
-        if r != f {
-            spellings
-                .entry(r as u32)
-                .or_insert_with(|| vec![r as u32])
-                .push(f as u32);
-        }
-    }
-    let reads = |p: u32, f: u32| index.subscriptions[p as usize].contains(&(f as usize));
-    for (p, list) in d.suggestions.iter_mut().enumerate() {
-        for s in list {
-            if let crate::discover::Reason::AlsoRead { via, .. } = &mut s.reason {
-                *via = own(p, *via);
-            }
-            // A feed written in several ways is suggested as most of the person's neighbours
-            // (whom the suggestion comes from) write it, else as most people do.
-            if let Some(group) = spellings.get(&s.feed) {
-                let votes = |f: u32| d.neighbours[p].iter().filter(|&&v| reads(v, f)).count();
-                s.feed = group
-                    .iter()
-                    .copied()
-                    .max_by(|&a, &b| votes(a).cmp(&votes(b)).then(b.cmp(&a)))
-                    .unwrap_or(s.feed);
-            }
-        }
-    }
-    for (p, list) in d.similar.iter_mut().enumerate() {
-        for s in list {
-            for f in &mut s.shared {
-                *f = own(p, *f);
-            }
-        }
-    }
-    for (f, &r) in rep.iter().enumerate() {
-        if r != f {
-            d.related[f] = d.related[r].clone();
-        }
-    }
-    d
 }
 
 #[derive(Serialize)]
@@ -377,20 +215,4 @@ pub fn recent_additions(site_dir: &Path, index: &SiteIndex) -> Option<Vec<(usize
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tag_terms;
-
-    #[test]
-    fn tags_compare_by_singular_words() {
-        let terms = |t: &str| tag_terms(t).collect::<Vec<_>>();
-        assert_eq!(terms("Web Comics"), ["web", "comic"]);
-        assert_eq!(terms("comic"), ["comic"]);
-        assert_eq!(terms("YouTube Channels"), ["youtube", "channel"]);
-        // Short words and double s keep their s.
-        assert_eq!(terms("os/css access"), ["os", "css", "access"]);
-        assert_eq!(terms("博客"), ["博客"]);
-    }
 }

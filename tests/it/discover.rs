@@ -183,6 +183,57 @@ fn spellings_of_one_feed_are_one_feed_for_discovery() {
     assert_eq!(related["shared_readers"], 2, "{related}");
 }
 
+/// A feed spelled both ways is suggested as the person is likely to write it: what their
+/// neighbours write, weighed by whether their own list uses `http` or `https`.
+#[test]
+fn a_suggestion_is_spelled_with_the_persons_scheme() {
+    let site = TestSite::new("[fetch]\noffline = true\n");
+    let person = |name: &str, feeds: &[&str]| {
+        let mut s = format!("name = \"{name}\"\n");
+        for f in feeds {
+            s.push_str(&format!("[[feeds]]\nurl = \"{f}\"\n"));
+        }
+        s
+    };
+    for name in ["Bo", "Cy", "Di"] {
+        let feeds = ["https://x.example/feed", "https://y.example/feed"];
+        site.write(
+            &format!("people/{}.toml", name.to_lowercase()),
+            &person(name, &feeds),
+        );
+    }
+    site.write(
+        "people/zed.toml",
+        &person("Zed", &["http://x.example/feed", "http://z.example/feed"]),
+    );
+    let own = |scheme: &str, who: &str| -> Vec<String> {
+        std::iter::once(format!("{scheme}://y.example/feed"))
+            .chain((1..5).map(|k| format!("{scheme}://{who}{k}.example/feed")))
+            .collect()
+    };
+    let old = own("http", "old");
+    let neo = own("https", "neo");
+    fn refs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    site.write("people/old.toml", &person("Old", &refs(&old)));
+    site.write("people/neo.toml", &person("Neo", &refs(&neo)));
+    let (code, out, err) = site.run(&["suggest", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    // Three neighbours write https, but every feed of Old's is http: (0+1)·(5+1) = 6 beats
+    // (3+1)·(0+1) = 4.
+    let first = &json["people"]["old"][0];
+    assert_eq!(first["url"], "http://x.example/feed", "{json}");
+    let reason = first["reason"].as_str().unwrap();
+    assert!(
+        reason == "read by 3 of the 4 people who also read y.example"
+            || reason.starts_with("read by 3 of the 4 people whose lists are most like yours"),
+        "{reason}"
+    );
+    assert_eq!(json["people"]["neo"][0]["url"], "https://x.example/feed");
+}
+
 /// Tags are compared by their singular words: `Comics` on one list meets `web comic` on another.
 #[test]
 fn tags_spelled_differently_still_meet() {
