@@ -85,6 +85,41 @@ struct PostView<'a> {
     readers_html: std::borrow::Cow<'a, str>,
 }
 
+impl PostView<'_> {
+    /// Feeds every field into `f` but the "Read by" block (hashed apart: it is the same for
+    /// every post of a feed). Written field by field, not through serde: a post is on many
+    /// pages, and this runs for each of them.
+    fn fingerprint_into(&self, f: &mut Fingerprint) {
+        // Destructured so that a new field cannot be left out of the fingerprint.
+        let PostView {
+            title,
+            link,
+            feed:
+                Link {
+                    title: feed_title,
+                    path: feed_path,
+                },
+            author,
+            date_iso,
+            date_text,
+            excerpt,
+            content_html,
+            readers_more,
+            readers_html: _,
+        } = self;
+        f.text(title)
+            .maybe(*link)
+            .text(feed_title)
+            .text(feed_path)
+            .maybe(*author)
+            .maybe(*date_iso)
+            .maybe(*date_text)
+            .text(excerpt)
+            .maybe(*content_html)
+            .text(&readers_more.to_string());
+    }
+}
+
 /// A post's dates as pages show them, formatted once per build.
 struct PostDates {
     iso: String,
@@ -204,6 +239,11 @@ struct Renderer<'a> {
     feed_links: Vec<Link>,
     /// Whether pages are fingerprinted (when rendering ahead, or after rendering ahead).
     fingerprints: bool,
+    /// For each feed, for each item: the digest of its post, without and with its full
+    /// content, computed on first use (only when pages are fingerprinted).
+    post_digests: Vec<Vec<[std::sync::OnceLock<[u8; 32]>; 2]>>,
+    /// For each feed and page depth: the digest of its "Read by" block, on first use.
+    readers_digests: Vec<[std::sync::OnceLock<[u8; 32]>; READERS_DEPTHS]>,
     /// For each feed and page depth: its posts' "Read by" block, rendered on first use. A
     /// post is on several pages (its feed's, the river, each reader's), and this block is
     /// the most expensive part of it.
@@ -488,6 +528,16 @@ impl<'a> Renderer<'a> {
                 .collect(),
             readers_html: index.feeds.iter().map(|_| Default::default()).collect(),
             fingerprints,
+            post_digests: if fingerprints {
+                index
+                    .feeds
+                    .iter()
+                    .map(|f| f.items.iter().map(|_| Default::default()).collect())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            readers_digests: index.feeds.iter().map(|_| Default::default()).collect(),
         };
         Ok((renderer, pages))
     }
@@ -1013,11 +1063,9 @@ impl Renderer<'_> {
     ) -> Result<Page, String> {
         let root = root_for(&job.path);
         let path = format!("{}index.html", job.path);
+        let depth = job.path.matches('/').count();
         let posts = match &job.posts {
-            Some(posts) => {
-                let depth = job.path.matches('/').count();
-                Some(self.posts(posts, job.full_content, &root, depth)?)
-            }
+            Some(posts) => Some(self.posts(posts, job.full_content, &root, depth)?),
             None => None,
         };
         let fingerprint = if fingerprint || ahead.is_some() {
@@ -1030,8 +1078,25 @@ impl Renderer<'_> {
                 .text(&job.atom_path)
                 .text(&job.opml_path)
                 .vars(&job.vars);
-            if let Some(posts) = &posts {
-                f.value(posts);
+            if let (Some(refs), Some(views)) = (&job.posts, &posts) {
+                for (p, view) in refs.iter().zip(views) {
+                    let digest = self.post_digests[p.feed][p.item][usize::from(job.full_content)]
+                        .get_or_init(|| {
+                            let mut post = Fingerprint::new();
+                            view.fingerprint_into(&mut post);
+                            post.finish().unwrap_or_default()
+                        });
+                    f.bytes(digest);
+                    match self.readers_digests[p.feed].get(depth) {
+                        Some(cell) => f.bytes(cell.get_or_init(|| {
+                            Fingerprint::new()
+                                .text(&view.readers_html)
+                                .finish()
+                                .unwrap_or_default()
+                        })),
+                        None => f.text(&view.readers_html),
+                    };
+                }
             }
             f.finish()
         } else {

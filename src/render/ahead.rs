@@ -8,7 +8,7 @@
 //! would (tests/it/ahead.rs checks it).
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write as _};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -108,6 +108,20 @@ impl Fingerprint {
         self
     }
 
+    /// Adds an optional string (absent and empty differ).
+    pub(super) fn maybe(&mut self, text: Option<&str>) -> &mut Self {
+        match text {
+            Some(text) => self.bytes(&[1]).text(text),
+            None => self.bytes(&[0]),
+        }
+    }
+
+    /// Adds raw bytes (of a length fixed by the caller, such as a digest).
+    pub(super) fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        self.hash.update(bytes);
+        self
+    }
+
     /// Adds the variables (as they were inserted); without their hash, the fingerprint is
     /// broken.
     pub(super) fn vars(&mut self, vars: &Vars) -> &mut Self {
@@ -120,9 +134,12 @@ impl Fingerprint {
 
     /// Adds any serializable value, as JSON, followed by a byte that UTF-8 JSON never holds.
     pub(super) fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
-        if serde_json::to_writer(Writer(&mut self.hash), value).is_err() {
-            self.broken = true;
-        }
+        // serde_json writes in small pieces; the hash takes them best in large ones.
+        let written = {
+            let mut buffered = io::BufWriter::with_capacity(16 * 1024, Writer(&mut self.hash));
+            serde_json::to_writer(&mut buffered, value).is_ok() && buffered.flush().is_ok()
+        };
+        self.broken |= !written;
         self.hash.update([0xff]);
         self
     }
