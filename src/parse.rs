@@ -248,22 +248,18 @@ fn convert(
                 .or_else(|| link.as_deref().and_then(|l| Url::parse(l).ok()))
                 .or_else(|| site_base.clone())
                 .or_else(|| feed_url.clone());
-            let raw_content = entry
-                .content
-                .as_ref()
-                .and_then(|c| c.body.clone())
-                .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()));
-            let content_html = raw_content
-                .as_deref()
-                .map(|html| sanitize::clean_html(html, content_base.as_ref()))
-                .filter(|h| !h.trim().is_empty());
-            let excerpt_source = entry
-                .summary
-                .as_ref()
-                .map(|s| sanitize::clean_html(&s.content, content_base.as_ref()))
-                .filter(|s| !s.trim().is_empty())
-                .or_else(|| content_html.clone())
-                .unwrap_or_default();
+            let body = entry.content.as_ref().and_then(|c| c.body.as_deref());
+            let summary = entry.summary.as_ref().map(|s| s.content.as_str());
+            let raw_content = body.or(summary);
+            let clean = |html: &str| {
+                Some(sanitize::clean_html(html, content_base.as_ref()))
+                    .filter(|h| !h.trim().is_empty())
+            };
+            let content_html = raw_content.and_then(clean);
+            // The excerpt comes from the summary, else the content; without a body, the
+            // content is the summary, already cleaned.
+            let clean_summary = summary.filter(|_| body.is_some()).and_then(clean);
+            let excerpt_source = clean_summary.as_deref().or(content_html.as_deref());
             let author = entry
                 .authors
                 .iter()
@@ -271,10 +267,7 @@ fn convert(
                 .collect::<Vec<_>>()
                 .join(", ");
             let id = match entry.id.trim() {
-                "" => content_id(
-                    entry.published.or(entry.updated),
-                    raw_content.as_deref().unwrap_or(""),
-                ),
+                "" => content_id(entry.published.or(entry.updated), raw_content.unwrap_or("")),
                 id if is_script_url(id) => content_id(None, id),
                 id => id.to_owned(),
             };
@@ -289,7 +282,7 @@ fn convert(
                 published: clamp(entry.published),
                 updated: clamp(entry.updated),
                 author: (!author.is_empty()).then_some(author),
-                excerpt: sanitize::excerpt(&excerpt_source, EXCERPT_CHARS),
+                excerpt: sanitize::excerpt(excerpt_source.unwrap_or(""), EXCERPT_CHARS),
                 content_html,
                 first_seen: None,
             }
