@@ -20,7 +20,7 @@ use url::Url;
 
 use crate::model::{Feed, Item};
 use crate::sanitize;
-use crate::urls::safe_link;
+use crate::urls::safe_url;
 
 mod dates;
 mod encoding;
@@ -87,7 +87,18 @@ fn author_name(raw: &str) -> Option<String> {
 /// Whether an id is a URL that runs code when followed. Ids are opaque and never become links
 /// as they are, but such an id is replaced by its hash so that no template can ever misuse it.
 fn is_script_url(id: &str) -> bool {
-    Url::parse(id).is_ok_and(|u| matches!(u.scheme(), "javascript" | "vbscript" | "data"))
+    // The scheme as the URL parser finds it (leading controls and spaces skipped, tabs and
+    // newlines ignored); only an id whose scheme may be one of these is parsed.
+    let scheme = id
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take_while(|&c| c != ':')
+        .take(11);
+    let mut lower = String::with_capacity(11);
+    lower.extend(scheme.map(|c| c.to_ascii_lowercase()));
+    matches!(lower.as_str(), "javascript" | "vbscript" | "data")
+        && Url::parse(id).is_ok_and(|u| matches!(u.scheme(), "javascript" | "vbscript" | "data"))
 }
 
 /// An id for an item that has neither id, link nor title: a hash of its date and text, so that
@@ -211,8 +222,8 @@ fn convert(
     max_items: usize,
 ) -> Feed {
     let feed_url = Url::parse(url).ok();
-    let site_link = pick_link(&feed.links, feed_url.as_ref(), true);
-    let site_base = site_link.as_deref().and_then(|l| Url::parse(l).ok());
+    let site_base = pick_link(&feed.links, feed_url.as_ref(), true);
+    let site_link = site_base.as_ref().map(Url::to_string);
     let title = feed
         .title
         .as_ref()
@@ -234,8 +245,8 @@ fn convert(
     let mut items: Vec<Item> = newest_entries(feed.entries, fetched_at, max_items)
         .into_iter()
         .map(|(n, entry)| {
-            let link = pick_link(&entry.links, feed_url.as_ref(), false)
-                .or_else(|| safe_link(&entry.id, None));
+            let link_url = pick_link(&entry.links, feed_url.as_ref(), false)
+                .or_else(|| safe_url(&entry.id, None));
             // Relative URLs in the HTML resolve against the xml:base in scope (on the content,
             // else the entry or its ancestors); without one, against the post's own link,
             // which is on the site even when the feed is hosted elsewhere.
@@ -245,7 +256,7 @@ fn convert(
                 .as_deref()
                 .and_then(|b| scoped_base.as_ref().or(feed_url.as_ref())?.join(b).ok())
                 .or(scoped_base)
-                .or_else(|| link.as_deref().and_then(|l| Url::parse(l).ok()))
+                .or_else(|| link_url.clone())
                 .or_else(|| site_base.clone())
                 .or_else(|| feed_url.clone());
             let body = entry.content.as_ref().and_then(|c| c.body.as_deref());
@@ -278,7 +289,7 @@ fn convert(
                     .as_ref()
                     .map(|t| sanitize::plain_text(&t.content))
                     .unwrap_or_default(),
-                link,
+                link: link_url.map(Into::into),
                 published: clamp(entry.published),
                 updated: clamp(entry.updated),
                 author: (!author.is_empty()).then_some(author),
@@ -355,14 +366,14 @@ fn dedup_items(items: &mut Vec<Item>) {
 }
 
 /// The alternate (or first untyped) link; for a feed's own links, skip the `self` link.
-fn pick_link(links: &[feed_rs::model::Link], base: Option<&Url>, site: bool) -> Option<String> {
+fn pick_link(links: &[feed_rs::model::Link], base: Option<&Url>, site: bool) -> Option<Url> {
     let candidates = links.iter().filter(|l| {
         let rel = l.rel.as_deref().unwrap_or("alternate");
         rel == "alternate" && !(site && is_feed_type(l.media_type.as_deref()))
     });
     candidates
         .chain(links.iter().filter(|l| l.rel.is_none()))
-        .find_map(|l| safe_link(&l.href, base))
+        .find_map(|l| safe_url(&l.href, base))
 }
 
 fn is_feed_type(media_type: Option<&str>) -> bool {
@@ -487,6 +498,30 @@ mod tests {
             v["items"][0]["attachments"][0]["mime_type"],
             "application/octet-stream"
         );
+    }
+
+    #[test]
+    fn script_url_ids_are_found_as_the_url_parser_reads_them() {
+        for id in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "\u{1}\u{1f}java\tscr\nipt:x",
+            "vbscript:msgbox",
+            "DATA:text/html,x",
+        ] {
+            assert!(is_script_url(id), "{id:?}");
+        }
+        for id in [
+            "https://e.example/a",
+            "tag:e.example,2024:1",
+            "javascripts:x",
+            "java script:x",
+            "data",
+            "urn:uuid:1",
+            "",
+        ] {
+            assert!(!is_script_url(id), "{id:?}");
+        }
     }
 
     fn item(id: &str, title: &str) -> Item {
