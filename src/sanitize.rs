@@ -111,9 +111,8 @@ fn excerpt_limit(max_chars: usize) -> usize {
 /// thin (mostly whitespace) that where exactly the reading stopped could matter.
 fn scanned_excerpt(html: &str, max_chars: usize) -> Option<String> {
     let limit = excerpt_limit(max_chars);
-    let text = scan::visible_text(html, limit, max_chars)?;
-    let start = collapse_start(&text, max_chars);
-    if text.len() > limit && start.chars().count() <= max_chars {
+    let (start, past_limit) = scan::visible_text_start(html, limit, max_chars)?;
+    if past_limit && start.chars().count() <= max_chars {
         return None;
     }
     Some(truncate_words(&start, max_chars))

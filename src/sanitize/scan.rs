@@ -7,7 +7,8 @@
 //! elements by itself (a block inside a `<p>`, a `<li>` inside a `<li>`, text inside a
 //! `<table>`, …). [`visible_text`] reads the common shapes with a plain scan and gives up
 //! (`None`) on everything else, for the caller to parse: its result, when it has one, is the
-//! one [`super::visible_text`] gives for the parsed fragment, or a start of it.
+//! one [`super::visible_text`] gives for the parsed fragment (whitespace collapsed), or a
+//! start of it.
 
 /// What the scan needs to know of an element.
 #[derive(Clone, Copy)]
@@ -122,70 +123,72 @@ fn known(name: &str) -> Option<(&'static str, Kind)> {
     Some((KNOWN[i].0, Kind(KNOWN[i].1)))
 }
 
-/// How many characters whitespace-collapsed text has, counted as it is written.
-#[derive(Default)]
-struct Collapsed {
-    chars: usize,
-    /// Whether whitespace came after the last word (it counts once another word follows).
-    space: bool,
-}
-
-impl Collapsed {
-    /// Counts `text` in, or as much of it as takes the count past `cap`.
-    fn add(&mut self, text: &str, cap: usize) {
-        for c in text.chars() {
-            if self.chars > cap {
-                return;
-            }
-            if c.is_whitespace() {
-                self.space = true;
-            } else {
-                if self.space && self.chars > 0 {
-                    self.chars += 1;
-                }
-                self.space = false;
-                self.chars += 1;
-            }
-        }
-    }
-}
-
-/// The text being read, with the tree walk's rule for stopping.
+/// The text being read, whitespace collapsed as it is written, with the tree walk's rule for
+/// stopping.
 struct Out {
-    text: String,
+    /// How long the text read so far is, before collapsing (the walk's limit is on that).
+    raw_len: usize,
     limit: usize,
     enough_chars: usize,
-    counted: Collapsed,
+    /// The start of the collapsed text: words joined by single spaces.
+    collapsed: String,
+    chars: usize,
+    /// Whether whitespace came after the last word (it shows once another word follows).
+    space: bool,
 }
 
 impl Out {
     /// The walk stops before any node once past the limit; this scan stops too once the
     /// collapsed text has more than `enough_chars` characters, the most a caller looks at.
     fn full(&self) -> bool {
-        self.text.len() > self.limit || self.counted.chars > self.enough_chars
+        self.raw_len > self.limit || self.chars > self.enough_chars
     }
 
     fn push(&mut self, text: &str) {
-        self.text.push_str(text);
-        self.counted.add(text, self.enough_chars);
+        self.raw_len += text.len();
+        for c in text.chars() {
+            if self.chars > self.enough_chars {
+                return;
+            }
+            if c.is_whitespace() {
+                self.space = true;
+            } else {
+                if self.space && self.chars > 0 {
+                    self.collapsed.push(' ');
+                    self.chars += 1;
+                }
+                self.space = false;
+                self.collapsed.push(c);
+                self.chars += 1;
+            }
+        }
     }
 }
 
-/// The visible text of `html` as [`super::visible_text`] gives it for the parsed fragment
-/// with this `limit`, or a start of it whose collapsed whitespace has more than
-/// `enough_chars` characters; `None` when the markup is not in a shape this scan is sure of.
-pub(super) fn visible_text(html: &str, limit: usize, enough_chars: usize) -> Option<String> {
+/// The start of the visible text of `html`, whitespace collapsed, as [`super::visible_text`]
+/// gives it for the parsed fragment with this `limit`: all of it, or more than
+/// `enough_chars` characters of it. Also whether the reading went past the limit (and so
+/// stopped there). `None` when the markup is not in a shape this scan is sure of.
+pub(super) fn visible_text_start(
+    html: &str,
+    limit: usize,
+    enough_chars: usize,
+) -> Option<(String, bool)> {
     let bytes = html.as_bytes();
     let mut out = Out {
-        text: String::new(),
+        raw_len: 0,
         limit,
         enough_chars,
-        counted: Collapsed::default(),
+        collapsed: String::new(),
+        chars: 0,
+        space: false,
     };
     let mut stack: Vec<(&str, Kind)> = Vec::new();
     let (mut open_p, mut open_a, mut open_li, mut open_dd, mut open_table) = (0, 0, 0, 0, 0);
     // Stopping inside a table is not safe: text after this point may be moved before it.
-    let stop = |out: Out, open_table: usize| (open_table == 0).then_some(out.text);
+    let stop = |out: Out, open_table: usize| {
+        (open_table == 0).then(|| (out.collapsed, out.raw_len > out.limit))
+    };
     // The fragment's root element is a block.
     out.push(" ");
     let mut at = 0;
@@ -272,7 +275,7 @@ pub(super) fn visible_text(html: &str, limit: usize, enough_chars: usize) -> Opt
     if !out.full() {
         out.push(" ");
     }
-    Some(out.text)
+    Some((out.collapsed, out.raw_len > out.limit))
 }
 
 /// Whether the parser puts start tag `name` where it stands (inside `top`), rather than
