@@ -336,8 +336,16 @@ fn newest_entries(
 }
 
 fn dedup_items(items: &mut Vec<Item>) {
-    let mut seen = HashSet::new();
-    items.retain(|i| seen.insert((i.id.clone(), i.title.clone(), i.link.clone(), i.date())));
+    let first_seen: Vec<bool> = {
+        let mut seen = HashSet::new();
+        items
+            .iter()
+            .map(|i| seen.insert((i.id.as_str(), i.title.as_str(), i.link.as_deref(), i.date())))
+            .collect()
+    };
+    // `retain` visits the items once each, in order.
+    let mut first_seen = first_seen.into_iter();
+    items.retain(|_| first_seen.next().unwrap_or(true));
     let mut ids = HashSet::new();
     for item in items.iter_mut() {
         if ids.insert(item.id.clone()) {
