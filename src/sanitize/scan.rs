@@ -187,7 +187,7 @@ pub(super) fn visible_text_start(
     let (mut open_p, mut open_a, mut open_li, mut open_dd, mut open_table) = (0, 0, 0, 0, 0);
     // Stopping inside a table is not safe: text after this point may be moved before it.
     let stop = |out: Out, open_table: usize| {
-        (open_table == 0).then(|| (out.collapsed, out.raw_len > out.limit))
+        (open_table == 0).then_some((out.collapsed, out.raw_len > out.limit))
     };
     // The fragment's root element is a block.
     out.push(" ");
