@@ -140,7 +140,9 @@ fn collapse_start(text: &str, max_chars: usize) -> String {
 /// [`excerpt`], reading only the start of a long fragment: the visible text of the first
 /// bytes is the start of the whole's (sanitized HTML parses back to the tree it came from, and
 /// a cut tag or entity only touches the end), so when that start alone is longer than the
-/// excerpt, the excerpt is the same. Otherwise the whole fragment is read.
+/// excerpt, the excerpt is the same. Not so for a start holding a `<table>`, whose later text
+/// the parser may move before it: then, as when the start is too short, the whole fragment is
+/// read.
 pub fn excerpt_of_start(html: &str, max_chars: usize) -> String {
     // The scan reads no further than the excerpt needs anyway.
     if let Some(excerpt) = scanned_excerpt(html, max_chars) {
@@ -154,7 +156,7 @@ pub fn excerpt_of_start(html: &str, max_chars: usize) -> String {
             end -= 1;
         }
         if html[..end].contains("<table") {
-            return excerpt(html, max_chars);
+            return parsed_excerpt(html, max_chars);
         }
         let limit = max_chars.saturating_mul(8);
         let text = collapse_whitespace(&visible_text(&Html::parse_fragment(&html[..end]), limit));
@@ -162,7 +164,7 @@ pub fn excerpt_of_start(html: &str, max_chars: usize) -> String {
             return truncate_words(&text, max_chars);
         }
     }
-    excerpt(html, max_chars)
+    parsed_excerpt(html, max_chars)
 }
 
 /// Elements whose content is not visible text.
