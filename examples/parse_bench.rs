@@ -1,7 +1,8 @@
 //! The parse benchmark: how many MB of feed XML one core parses per second (parse, sanitize,
 //! excerpts: everything `parse_feed` does), over every file in the given directories.
 //! Run: `cargo run --release --example parse_bench DIR...` (e.g. `../shared/corpus/feeds`, or a
-//! directory of feeds saved from `feedfarm.py`).
+//! directory of feeds saved from `feedfarm.py`). `--rounds N` parses everything exactly N
+//! times instead (for instruction counts under `valgrind --tool=callgrind`).
 
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,14 @@ use toluu::parse::parse_feed;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let dirs: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let fixed_rounds = args.iter().position(|a| a == "--rounds").map(|i| {
+        let n = args.get(i + 1).and_then(|n| n.parse::<u32>().ok());
+        let n = n.unwrap_or_else(|| panic!("--rounds takes a number"));
+        args.drain(i..i + 2);
+        n
+    });
+    let dirs = args;
     if dirs.is_empty() {
         eprintln!("usage: parse_bench DIR...");
         std::process::exit(2);
@@ -33,9 +41,9 @@ fn main() {
     }
     let bytes: usize = feeds.iter().map(|(_, b)| b.len()).sum();
     let now = chrono::Utc::now();
-    // Repeat until at least two seconds have passed, on this one thread.
+    // Repeat until at least two seconds have passed (or the rounds asked for), on this thread.
     let (mut rounds, mut ok, mut elapsed) = (0, 0, Duration::ZERO);
-    while elapsed < Duration::from_secs(2) {
+    while fixed_rounds.map_or(elapsed < Duration::from_secs(2), |n| rounds < n) {
         let start = Instant::now();
         ok = feeds
             .iter()
@@ -44,7 +52,7 @@ fn main() {
         elapsed += start.elapsed();
         rounds += 1;
     }
-    let mb = (bytes * rounds) as f64 / 1e6;
+    let mb = (bytes * rounds as usize) as f64 / 1e6;
     println!(
         "{} files ({ok} parsed), {:.1} MB, {rounds} rounds: {:.1} MB/s on one core",
         feeds.len(),

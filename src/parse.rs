@@ -20,7 +20,7 @@ use url::Url;
 
 use crate::model::{Feed, Item};
 use crate::sanitize;
-use crate::urls::safe_link;
+use crate::urls::safe_url;
 
 mod dates;
 mod encoding;
@@ -87,7 +87,18 @@ fn author_name(raw: &str) -> Option<String> {
 /// Whether an id is a URL that runs code when followed. Ids are opaque and never become links
 /// as they are, but such an id is replaced by its hash so that no template can ever misuse it.
 fn is_script_url(id: &str) -> bool {
-    Url::parse(id).is_ok_and(|u| matches!(u.scheme(), "javascript" | "vbscript" | "data"))
+    // The scheme as the URL parser finds it (leading controls and spaces skipped, tabs and
+    // newlines ignored); only an id whose scheme may be one of these is parsed.
+    let scheme = id
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take_while(|&c| c != ':')
+        .take(11);
+    let mut lower = String::with_capacity(11);
+    lower.extend(scheme.map(|c| c.to_ascii_lowercase()));
+    matches!(lower.as_str(), "javascript" | "vbscript" | "data")
+        && Url::parse(id).is_ok_and(|u| matches!(u.scheme(), "javascript" | "vbscript" | "data"))
 }
 
 /// An id for an item that has neither id, link nor title: a hash of its date and text, so that
@@ -211,8 +222,8 @@ fn convert(
     max_items: usize,
 ) -> Feed {
     let feed_url = Url::parse(url).ok();
-    let site_link = pick_link(&feed.links, feed_url.as_ref(), true);
-    let site_base = site_link.as_deref().and_then(|l| Url::parse(l).ok());
+    let site_base = pick_link(&feed.links, feed_url.as_ref(), true);
+    let site_link = site_base.as_ref().map(Url::to_string);
     let title = feed
         .title
         .as_ref()
@@ -234,8 +245,8 @@ fn convert(
     let mut items: Vec<Item> = newest_entries(feed.entries, fetched_at, max_items)
         .into_iter()
         .map(|(n, entry)| {
-            let link = pick_link(&entry.links, feed_url.as_ref(), false)
-                .or_else(|| safe_link(&entry.id, None));
+            let link_url = pick_link(&entry.links, feed_url.as_ref(), false)
+                .or_else(|| safe_url(&entry.id, None));
             // Relative URLs in the HTML resolve against the xml:base in scope (on the content,
             // else the entry or its ancestors); without one, against the post's own link,
             // which is on the site even when the feed is hosted elsewhere.
@@ -245,25 +256,21 @@ fn convert(
                 .as_deref()
                 .and_then(|b| scoped_base.as_ref().or(feed_url.as_ref())?.join(b).ok())
                 .or(scoped_base)
-                .or_else(|| link.as_deref().and_then(|l| Url::parse(l).ok()))
+                .or_else(|| link_url.clone())
                 .or_else(|| site_base.clone())
                 .or_else(|| feed_url.clone());
-            let raw_content = entry
-                .content
-                .as_ref()
-                .and_then(|c| c.body.clone())
-                .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()));
-            let content_html = raw_content
-                .as_deref()
-                .map(|html| sanitize::clean_html(html, content_base.as_ref()))
-                .filter(|h| !h.trim().is_empty());
-            let excerpt_source = entry
-                .summary
-                .as_ref()
-                .map(|s| sanitize::clean_html(&s.content, content_base.as_ref()))
-                .filter(|s| !s.trim().is_empty())
-                .or_else(|| content_html.clone())
-                .unwrap_or_default();
+            let body = entry.content.as_ref().and_then(|c| c.body.as_deref());
+            let summary = entry.summary.as_ref().map(|s| s.content.as_str());
+            let raw_content = body.or(summary);
+            let clean = |html: &str| {
+                Some(sanitize::clean_html(html, content_base.as_ref()))
+                    .filter(|h| !h.trim().is_empty())
+            };
+            let content_html = raw_content.and_then(clean);
+            // The excerpt comes from the summary, else the content; without a body, the
+            // content is the summary, already cleaned.
+            let clean_summary = summary.filter(|_| body.is_some()).and_then(clean);
+            let excerpt_source = clean_summary.as_deref().or(content_html.as_deref());
             let author = entry
                 .authors
                 .iter()
@@ -271,10 +278,7 @@ fn convert(
                 .collect::<Vec<_>>()
                 .join(", ");
             let id = match entry.id.trim() {
-                "" => content_id(
-                    entry.published.or(entry.updated),
-                    raw_content.as_deref().unwrap_or(""),
-                ),
+                "" => content_id(entry.published.or(entry.updated), raw_content.unwrap_or("")),
                 id if is_script_url(id) => content_id(None, id),
                 id => id.to_owned(),
             };
@@ -285,11 +289,11 @@ fn convert(
                     .as_ref()
                     .map(|t| sanitize::plain_text(&t.content))
                     .unwrap_or_default(),
-                link,
+                link: link_url.map(Into::into),
                 published: clamp(entry.published),
                 updated: clamp(entry.updated),
                 author: (!author.is_empty()).then_some(author),
-                excerpt: sanitize::excerpt(&excerpt_source, EXCERPT_CHARS),
+                excerpt: sanitize::excerpt(excerpt_source.unwrap_or(""), EXCERPT_CHARS),
                 content_html,
                 first_seen: None,
             }
@@ -332,8 +336,16 @@ fn newest_entries(
 }
 
 fn dedup_items(items: &mut Vec<Item>) {
-    let mut seen = HashSet::new();
-    items.retain(|i| seen.insert((i.id.clone(), i.title.clone(), i.link.clone(), i.date())));
+    let first_seen: Vec<bool> = {
+        let mut seen = HashSet::new();
+        items
+            .iter()
+            .map(|i| seen.insert((i.id.as_str(), i.title.as_str(), i.link.as_deref(), i.date())))
+            .collect()
+    };
+    // `retain` visits the items once each, in order.
+    let mut first_seen = first_seen.into_iter();
+    items.retain(|_| first_seen.next().unwrap_or(true));
     let mut ids = HashSet::new();
     for item in items.iter_mut() {
         if ids.insert(item.id.clone()) {
@@ -362,14 +374,14 @@ fn dedup_items(items: &mut Vec<Item>) {
 }
 
 /// The alternate (or first untyped) link; for a feed's own links, skip the `self` link.
-fn pick_link(links: &[feed_rs::model::Link], base: Option<&Url>, site: bool) -> Option<String> {
+fn pick_link(links: &[feed_rs::model::Link], base: Option<&Url>, site: bool) -> Option<Url> {
     let candidates = links.iter().filter(|l| {
         let rel = l.rel.as_deref().unwrap_or("alternate");
         rel == "alternate" && !(site && is_feed_type(l.media_type.as_deref()))
     });
     candidates
         .chain(links.iter().filter(|l| l.rel.is_none()))
-        .find_map(|l| safe_link(&l.href, base))
+        .find_map(|l| safe_url(&l.href, base))
 }
 
 fn is_feed_type(media_type: Option<&str>) -> bool {
@@ -494,6 +506,30 @@ mod tests {
             v["items"][0]["attachments"][0]["mime_type"],
             "application/octet-stream"
         );
+    }
+
+    #[test]
+    fn script_url_ids_are_found_as_the_url_parser_reads_them() {
+        for id in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "\u{1}\u{1f}java\tscr\nipt:x",
+            "vbscript:msgbox",
+            "DATA:text/html,x",
+        ] {
+            assert!(is_script_url(id), "{id:?}");
+        }
+        for id in [
+            "https://e.example/a",
+            "tag:e.example,2024:1",
+            "javascripts:x",
+            "java script:x",
+            "data",
+            "urn:uuid:1",
+            "",
+        ] {
+            assert!(!is_script_url(id), "{id:?}");
+        }
     }
 
     fn item(id: &str, title: &str) -> Item {

@@ -10,6 +10,8 @@ use ammonia::{Builder, UrlRelative};
 use scraper::{Html, Node};
 use url::Url;
 
+mod scan;
+
 /// The `rel` every external link gets.
 pub const LINK_REL: &str = "noopener nofollow ugc";
 
@@ -20,6 +22,14 @@ static SCHEMES: LazyLock<HashSet<&'static str>> =
 /// non-`http(s)` URLs. Relative `href`/`src` are made absolute against `base` (or removed when
 /// there is no base).
 pub fn clean_html(html: &str, base: Option<&Url>) -> String {
+    if is_inert_text(html) {
+        return html.to_owned();
+    }
+    ammonia_clean(html, base)
+}
+
+/// [`clean_html`], always through ammonia.
+fn ammonia_clean(html: &str, base: Option<&Url>) -> String {
     thread_local! {
         // The policy's sets of tags and attributes are built once per thread, not per item:
         // building them cost as much as cleaning a short item.
@@ -34,8 +44,28 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
             Some(base) => UrlRelative::RewriteWithBase(base.clone()),
             None => UrlRelative::Deny,
         });
-        builder.clean(html).to_string()
+        serialize(&builder.clean(html))
     })
+}
+
+/// Whether ammonia gives `text` back unchanged: text without markup, character references or
+/// anything its parser or serializer rewrites (CR, NUL, a leading byte order mark; `>` and
+/// no-break spaces, which come out escaped). Such text, most plain-text summaries, needs no
+/// parse.
+fn is_inert_text(text: &str) -> bool {
+    !text
+        .bytes()
+        .any(|b| matches!(b, b'<' | b'&' | b'>' | b'\r' | b'\0'))
+        && !text.contains('\u{a0}')
+        && !text.starts_with('\u{feff}')
+}
+
+/// A cleaned document as HTML, written straight into the string's buffer.
+fn serialize(doc: &ammonia::Document) -> String {
+    let mut out = Vec::new();
+    doc.write_to(&mut out)
+        .expect("writing to memory does not fail");
+    String::from_utf8(out).expect("html5ever writes UTF-8")
 }
 
 /// Sanitizes markdown-rendered HTML written by the site's own people (bios, notes, pages):
@@ -62,15 +92,62 @@ pub fn plain_text(text: &str) -> String {
 /// The visible text of a (sanitized) HTML fragment, cut to about `max_chars` at a word
 /// boundary, with an ellipsis when cut.
 pub fn excerpt(html: &str, max_chars: usize) -> String {
-    let text = visible_text(&Html::parse_fragment(html), max_chars.saturating_mul(8));
-    truncate_words(&collapse_whitespace(&text), max_chars)
+    scanned_excerpt(html, max_chars).unwrap_or_else(|| parsed_excerpt(html, max_chars))
+}
+
+/// [`excerpt`], always through the HTML parser.
+fn parsed_excerpt(html: &str, max_chars: usize) -> String {
+    let text = visible_text(&Html::parse_fragment(html), excerpt_limit(max_chars));
+    truncate_words(&collapse_start(&text, max_chars), max_chars)
+}
+
+/// How many bytes of visible text an excerpt of `max_chars` reads at most.
+fn excerpt_limit(max_chars: usize) -> usize {
+    max_chars.saturating_mul(8)
+}
+
+/// [`excerpt`] without parsing, for HTML as ammonia writes it (see [`scan`]); `None` when the
+/// markup is not in a shape the scan is sure of, or when the text read up to the limit is so
+/// thin (mostly whitespace) that where exactly the reading stopped could matter.
+fn scanned_excerpt(html: &str, max_chars: usize) -> Option<String> {
+    let limit = excerpt_limit(max_chars);
+    let (start, past_limit) = scan::visible_text_start(html, limit, max_chars)?;
+    if past_limit && start.chars().count() <= max_chars {
+        return None;
+    }
+    Some(truncate_words(&start, max_chars))
+}
+
+/// The start of [`collapse_whitespace`]`(text)`: enough of it (`max_chars` and one more) for
+/// [`truncate_words`] to give what it gives for the whole.
+fn collapse_start(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > max_chars {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+    }
+    out
 }
 
 /// [`excerpt`], reading only the start of a long fragment: the visible text of the first
 /// bytes is the start of the whole's (sanitized HTML parses back to the tree it came from, and
 /// a cut tag or entity only touches the end), so when that start alone is longer than the
-/// excerpt, the excerpt is the same. Otherwise the whole fragment is read.
+/// excerpt, the excerpt is the same. Not so for a start holding a `<table>`, whose later text
+/// the parser may move before it: then, as when the start is too short, the whole fragment is
+/// read.
 pub fn excerpt_of_start(html: &str, max_chars: usize) -> String {
+    // The scan reads no further than the excerpt needs anyway.
+    if let Some(excerpt) = scanned_excerpt(html, max_chars) {
+        return excerpt;
+    }
     // Room past the excerpt for what a cut tag or entity leaves at the end of the text.
     const MARGIN: usize = 64;
     let mut end = max_chars.saturating_add(MARGIN).saturating_mul(4);
@@ -78,13 +155,16 @@ pub fn excerpt_of_start(html: &str, max_chars: usize) -> String {
         while !html.is_char_boundary(end) {
             end -= 1;
         }
+        if html[..end].contains("<table") {
+            return parsed_excerpt(html, max_chars);
+        }
         let limit = max_chars.saturating_mul(8);
         let text = collapse_whitespace(&visible_text(&Html::parse_fragment(&html[..end]), limit));
         if text.chars().count() > max_chars.saturating_add(MARGIN) {
             return truncate_words(&text, max_chars);
         }
     }
-    excerpt(html, max_chars)
+    parsed_excerpt(html, max_chars)
 }
 
 /// Elements whose content is not visible text.
@@ -252,6 +332,223 @@ mod tests {
                 assert_eq!(excerpt_of_start(&html, max), excerpt(&html, max), "{html}");
             }
         }
+    }
+
+    /// A small deterministic generator for the tests below.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) as usize % n
+        }
+
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.below(from.len())]
+        }
+    }
+
+    #[test]
+    fn inert_text_is_what_ammonia_gives_back() {
+        let pieces = [
+            "a", "word", " ", "  ", "\n", "\t", "\x0C", "\r", "\r\n", "\0", "\x01", "\x7f", "é",
+            "\u{a0}", "\u{feff}", "\u{2028}", "\u{fffd}", "—", "\"", "'", "=", "/", "<", ">", "&",
+            "&amp;", "<b>", "😀",
+        ];
+        let base = Url::parse("https://e.example/a/").unwrap();
+        let mut rng = Lcg(7);
+        let mut inert = 0;
+        for _ in 0..3000 {
+            let text: String = (0..rng.below(12)).map(|_| rng.pick(&pieces)).collect();
+            inert += usize::from(is_inert_text(&text));
+            assert_eq!(
+                clean_html(&text, Some(&base)),
+                ammonia_clean(&text, Some(&base)),
+                "{text:?}"
+            );
+        }
+        assert!(inert > 300, "the fast path was taken {inert} times");
+    }
+
+    /// The excerpt as it was made before the scan: parse, walk, collapse, cut.
+    fn reference_excerpt(html: &str, max_chars: usize) -> String {
+        let text = visible_text(&Html::parse_fragment(html), excerpt_limit(max_chars));
+        truncate_words(&collapse_whitespace(&text), max_chars)
+    }
+
+    #[test]
+    fn scanned_excerpt_is_the_parsed_one() {
+        // Feed HTML, sloppy and hostile: misnested and implicitly closed elements, tables
+        // with stray text, elements ammonia drops (keeping or not their content), references.
+        let open = [
+            "<p>",
+            "<p>",
+            "<div>",
+            "<b>",
+            "<i>",
+            "<em>",
+            "<a href=\"x.html\">",
+            "<a href=\"/y\">",
+            "<span>",
+            "<ul>",
+            "<ol>",
+            "<li>",
+            "<li>",
+            "<dl>",
+            "<dd>",
+            "<dt>",
+            "<h1>",
+            "<h2>",
+            "<blockquote>",
+            "<pre>",
+            "<pre>\n",
+            "<code>",
+            "<table>",
+            "<tbody>",
+            "<thead>",
+            "<tfoot>",
+            "<tr>",
+            "<td>",
+            "<th>",
+            "<caption>",
+            "<colgroup>",
+            "<col>",
+            "<ruby>",
+            "<rt>",
+            "<rp>",
+            "<rtc>",
+            "<tt>",
+            "<button>",
+            "<form>",
+            "<svg>",
+            "<math>",
+            "<select>",
+            "<option>",
+            "<template>",
+            "<font>",
+            "<big>",
+            "<nobr>",
+            "<center>",
+            "<details>",
+            "<summary>",
+            "<figure>",
+            "<figcaption>",
+            "<sub>",
+            "<q>",
+            "<abbr title=\"t\">",
+            "<img src=\"i.png\" alt=\"a>b\">",
+            "<br>",
+            "<hr>",
+            "<wbr>",
+            "<textarea>",
+            "<xmp>",
+            "<noscript>",
+            "<iframe>",
+            "<object>",
+        ];
+        let close = [
+            "</p>",
+            "</div>",
+            "</b>",
+            "</i>",
+            "</em>",
+            "</a>",
+            "</span>",
+            "</ul>",
+            "</ol>",
+            "</li>",
+            "</dl>",
+            "</dd>",
+            "</dt>",
+            "</h1>",
+            "</h2>",
+            "</blockquote>",
+            "</pre>",
+            "</code>",
+            "</table>",
+            "</tbody>",
+            "</tr>",
+            "</td>",
+            "</th>",
+            "</caption>",
+            "</ruby>",
+            "</rt>",
+            "</tt>",
+            "</button>",
+            "</form>",
+            "</svg>",
+            "</select>",
+            "</template>",
+            "</font>",
+            "</nobr>",
+            "</textarea>",
+            "</iframe>",
+        ];
+        let text = [
+            "sea",
+            "wall",
+            " ",
+            "\n  ",
+            "\t",
+            "   \n\n   ",
+            "caf&eacute;",
+            "a&amp;b",
+            "&lt;tag&gt;",
+            "&nbsp;",
+            "x&#8217;s",
+            "&#0;",
+            "\r\n",
+            "\r",
+            "\0",
+            "<!-- c -->",
+            "<![CDATA[d]]>",
+            "<script>alert(1)</script>",
+            "<style>p{}</style>",
+            "é",
+            "😀",
+            "&",
+            "a < b",
+            "&amp",
+            "\u{a0}",
+            "\u{3000}",
+            "long-word-without-any-break",
+        ];
+        let base = Url::parse("https://e.example/a/").unwrap();
+        let mut rng = Lcg(1);
+        let (mut scanned, mut cases) = (0, 0);
+        for round in 0..1500 {
+            let mut html = String::new();
+            let pieces = [8, 40, 200, 900][round % 4];
+            for _ in 0..rng.below(pieces) + 1 {
+                html.push_str(match rng.below(10) {
+                    0..=2 => rng.pick(&open),
+                    3..=4 => rng.pick(&close),
+                    _ => rng.pick(&text),
+                });
+            }
+            if round % 7 == 0 {
+                html.push_str(&" ".repeat(rng.below(3000)));
+                html.push_str(&"word ".repeat(rng.below(200)));
+            }
+            let clean = ammonia_clean(&html, Some(&base));
+            for max in [5, 40, 280] {
+                cases += 1;
+                scanned += usize::from(scanned_excerpt(&clean, max).is_some());
+                assert_eq!(
+                    excerpt(&clean, max),
+                    reference_excerpt(&clean, max),
+                    "max {max}, cleaned {clean:?} from {html:?}"
+                );
+                assert_eq!(excerpt_of_start(&clean, max), excerpt(&clean, max));
+            }
+        }
+        assert!(
+            scanned * 3 > cases,
+            "the scan applied in {scanned} of {cases} cases"
+        );
     }
 
     #[test]

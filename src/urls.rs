@@ -28,6 +28,11 @@ pub fn normalize(raw: &str) -> Result<String, String> {
 /// This is the one gate every URL from a feed passes before it becomes a link or an image
 /// source: `javascript:`, `data:`, `file:` and anything unparsable are refused.
 pub fn safe_link(raw: &str, base: Option<&Url>) -> Option<String> {
+    safe_url(raw, base).map(Into::into)
+}
+
+/// [`safe_link`], as a parsed URL.
+pub fn safe_url(raw: &str, base: Option<&Url>) -> Option<Url> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;
@@ -37,7 +42,7 @@ pub fn safe_link(raw: &str, base: Option<&Url>) -> Option<String> {
         None => Url::parse(raw).ok()?,
     };
     if matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()) {
-        Some(url.into())
+        Some(url)
     } else {
         None
     }

@@ -26,7 +26,7 @@ pub fn strip_bom(doc: &[u8]) -> &[u8] {
 }
 
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// The `<?xml … ?>` declaration at the start of the document.
@@ -42,7 +42,7 @@ pub fn xml_declaration(doc: &[u8]) -> Option<&[u8]> {
 /// processing instructions and the doctype. `None` at the end or at an unclosed tag.
 pub fn next_tag(doc: &[u8], mut from: usize) -> Option<Tag<'_>> {
     loop {
-        let lt = from + doc[from..].iter().position(|&b| b == b'<')?;
+        let lt = from + memchr::memchr(b'<', &doc[from..])?;
         let rest = &doc[lt..];
         let skip = if rest.starts_with(b"<!--") {
             find(rest, b"-->").map(|i| i + 3)
@@ -102,10 +102,13 @@ fn tag_end(doc: &[u8], from: usize) -> Option<usize> {
 /// document has no xml:base at all. feed-rs resolves links against xml:base but does not
 /// say which base applies to an entry's HTML.
 pub fn entry_bases(doc: &[u8], doc_url: Option<Url>) -> Vec<Option<Url>> {
-    if find(doc, b"xml:base").is_none() {
+    let finder = memchr::memmem::Finder::new(b"xml:base");
+    if finder.find(doc).is_none() {
         return Vec::new();
     }
-    let mut open: Vec<Option<Url>> = Vec::new();
+    // The bases met so far; each open element has the index of the one in scope for it.
+    let mut bases: Vec<Url> = Vec::new();
+    let mut open: Vec<Option<usize>> = Vec::new();
     let mut entry_depth = None;
     let mut out = Vec::new();
     let mut at = 0;
@@ -116,24 +119,32 @@ pub fn entry_bases(doc: &[u8], doc_url: Option<Url>) -> Vec<Option<Url>> {
             continue;
         }
         let raw = &doc[tag.start..tag.end];
-        let parent = open.last().cloned().flatten();
-        let own = attributes(raw)
-            .into_iter()
-            .find(|a| &raw[a.name.clone()] == b"xml:base")
-            .map(|a| String::from_utf8_lossy(&raw[a.value]).trim().to_owned());
+        let parent = open.last().copied().flatten();
+        let own = finder.find(raw).and_then(|_| {
+            attributes(raw)
+                .into_iter()
+                .find(|a| &raw[a.name.clone()] == b"xml:base")
+                .map(|a| String::from_utf8_lossy(&raw[a.value]).trim().to_owned())
+        });
         let base = match own {
-            Some(own) => parent
-                .as_ref()
-                .or(doc_url.as_ref())
-                .and_then(|p| p.join(&own).ok())
-                .or_else(|| Url::parse(&own).ok()),
+            Some(own) => {
+                let resolved = parent
+                    .map(|p| &bases[p])
+                    .or(doc_url.as_ref())
+                    .and_then(|p| p.join(&own).ok())
+                    .or_else(|| Url::parse(&own).ok());
+                resolved.map(|url| {
+                    bases.push(url);
+                    bases.len() - 1
+                })
+            }
             None => parent,
         };
         let local = tag.name.rsplit(|&b| b == b':').next().unwrap_or(tag.name);
         if matches!(local, b"item" | b"entry")
             && *entry_depth.get_or_insert(open.len()) == open.len()
         {
-            out.push(base.clone());
+            out.push(base.map(|b| bases[b].clone()));
         }
         if !raw.ends_with(b"/>") {
             open.push(base);

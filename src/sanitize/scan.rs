@@ -1,0 +1,394 @@
+//! The visible text of HTML that ammonia wrote, read straight off the markup.
+//!
+//! ammonia serializes a tree: every element it keeps is closed explicitly, attribute values are
+//! double-quoted, text carries no character references but `&amp;`, `&lt;`, `&gt;`, `&quot;`
+//! and `&nbsp;`, and there are no comments, scripts or styles. Parsing such markup back gives
+//! the tree it was written from, except where the HTML tree builder would move or close
+//! elements by itself (a block inside a `<p>`, a `<li>` inside a `<li>`, text inside a
+//! `<table>`, …). [`visible_text`] reads the common shapes with a plain scan and gives up
+//! (`None`) on everything else, for the caller to parse: its result, when it has one, is the
+//! one [`super::visible_text`] gives for the parsed fragment (whitespace collapsed), or a
+//! start of it.
+
+/// What the scan needs to know of an element.
+#[derive(Clone, Copy)]
+struct Kind(u8);
+
+impl Kind {
+    /// Runs on within a line (see [`super::INLINE`]): no space around its text.
+    const INLINE: u8 = 1;
+    /// Has no content and no end tag.
+    const VOID: u8 = 2;
+    /// Its start tag closes an open `<p>`.
+    const CLOSES_P: u8 = 4;
+    /// `<h1>` to `<h6>`.
+    const HEADING: u8 = 8;
+    /// Its own content is table structure: text there (other than whitespace) and other
+    /// elements are moved out of the table by the parser.
+    const TABLE_CONTEXT: u8 = 16;
+
+    fn is(self, flag: u8) -> bool {
+        self.0 & flag != 0
+    }
+}
+
+const IN: u8 = Kind::INLINE;
+const VO: u8 = Kind::VOID;
+const CP: u8 = Kind::CLOSES_P;
+const HE: u8 = Kind::HEADING | Kind::CLOSES_P;
+const TC: u8 = Kind::TABLE_CONTEXT;
+
+/// The elements this scan knows, sorted: ammonia's default allowed tags. Any other tag ends
+/// the scan.
+const KNOWN: [(&str, u8); 75] = [
+    ("a", IN),
+    ("abbr", IN),
+    ("acronym", 0),
+    ("area", VO),
+    ("article", CP),
+    ("aside", CP),
+    ("b", IN),
+    ("bdi", IN),
+    ("bdo", IN),
+    ("blockquote", CP),
+    ("br", VO),
+    ("caption", 0),
+    ("center", CP),
+    ("cite", IN),
+    ("code", IN),
+    ("col", VO),
+    ("colgroup", TC),
+    ("data", IN),
+    ("dd", CP),
+    ("del", IN),
+    ("details", CP),
+    ("dfn", IN),
+    ("div", CP),
+    ("dl", CP),
+    ("dt", CP),
+    ("em", IN),
+    ("figcaption", CP),
+    ("figure", CP),
+    ("footer", CP),
+    ("h1", HE),
+    ("h2", HE),
+    ("h3", HE),
+    ("h4", HE),
+    ("h5", HE),
+    ("h6", HE),
+    ("header", CP),
+    ("hgroup", CP),
+    ("hr", VO | CP),
+    ("i", IN),
+    ("img", VO),
+    ("ins", IN),
+    ("kbd", IN),
+    ("li", CP),
+    ("map", 0),
+    ("mark", IN),
+    ("nav", CP),
+    ("ol", CP),
+    ("p", CP),
+    ("pre", CP),
+    ("q", IN),
+    ("rp", 0),
+    ("rt", 0),
+    ("rtc", 0),
+    ("ruby", 0),
+    ("s", IN),
+    ("samp", IN),
+    ("small", IN),
+    ("span", IN),
+    ("strike", IN),
+    ("strong", IN),
+    ("sub", IN),
+    ("summary", CP),
+    ("sup", IN),
+    ("table", CP | TC),
+    ("tbody", TC),
+    ("td", 0),
+    ("th", 0),
+    ("thead", TC),
+    ("time", IN),
+    ("tr", TC),
+    ("tt", 0),
+    ("u", IN),
+    ("ul", CP),
+    ("var", 0),
+    ("wbr", VO),
+];
+
+fn known(name: &str) -> Option<(&'static str, Kind)> {
+    let i = KNOWN.binary_search_by(|(k, _)| (*k).cmp(name)).ok()?;
+    Some((KNOWN[i].0, Kind(KNOWN[i].1)))
+}
+
+/// The text being read, whitespace collapsed as it is written, with the tree walk's rule for
+/// stopping.
+struct Out {
+    /// How long the text read so far is, before collapsing (the walk's limit is on that).
+    raw_len: usize,
+    limit: usize,
+    enough_chars: usize,
+    /// The start of the collapsed text: words joined by single spaces.
+    collapsed: String,
+    chars: usize,
+    /// Whether whitespace came after the last word (it shows once another word follows).
+    space: bool,
+}
+
+impl Out {
+    /// The walk stops before any node once past the limit; this scan stops too once the
+    /// collapsed text has more than `enough_chars` characters, the most a caller looks at.
+    fn full(&self) -> bool {
+        self.raw_len > self.limit || self.chars > self.enough_chars
+    }
+
+    fn push(&mut self, text: &str) {
+        self.raw_len += text.len();
+        for c in text.chars() {
+            if self.chars > self.enough_chars {
+                return;
+            }
+            if c.is_whitespace() {
+                self.space = true;
+            } else {
+                if self.space && self.chars > 0 {
+                    self.collapsed.push(' ');
+                    self.chars += 1;
+                }
+                self.space = false;
+                self.collapsed.push(c);
+                self.chars += 1;
+            }
+        }
+    }
+}
+
+/// The start of the visible text of `html`, whitespace collapsed, as [`super::visible_text`]
+/// gives it for the parsed fragment with this `limit`: all of it, or more than
+/// `enough_chars` characters of it. Also whether the reading went past the limit (and so
+/// stopped there). `None` when the markup is not in a shape this scan is sure of.
+pub(super) fn visible_text_start(
+    html: &str,
+    limit: usize,
+    enough_chars: usize,
+) -> Option<(String, bool)> {
+    let bytes = html.as_bytes();
+    let mut out = Out {
+        raw_len: 0,
+        limit,
+        enough_chars,
+        collapsed: String::new(),
+        chars: 0,
+        space: false,
+    };
+    let mut stack: Vec<(&str, Kind)> = Vec::new();
+    let (mut open_p, mut open_a, mut open_li, mut open_dd, mut open_table) = (0, 0, 0, 0, 0);
+    // Stopping inside a table is not safe: text after this point may be moved before it.
+    let stop = |out: Out, open_table: usize| {
+        (open_table == 0).then_some((out.collapsed, out.raw_len > out.limit))
+    };
+    // The fragment's root element is a block.
+    out.push(" ");
+    let mut at = 0;
+    while at < bytes.len() {
+        if out.full() {
+            return stop(out, open_table);
+        }
+        if bytes[at] != b'<' {
+            let end = html[at..].find('<').map_or(bytes.len(), |i| at + i);
+            let text = &html[at..end];
+            if stack.last().is_some_and(|(_, k)| k.is(Kind::TABLE_CONTEXT))
+                && !text
+                    .bytes()
+                    .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0C'))
+            {
+                return None;
+            }
+            push_text(&mut out, text)?;
+            at = end;
+            continue;
+        }
+        let (tag, end) = read_tag(html, at)?;
+        at = end;
+        match tag {
+            Tag::End(name) => {
+                let (_, kind) = stack.pop().filter(|(open, _)| *open == name)?;
+                match name {
+                    "p" => open_p -= 1,
+                    "a" => open_a -= 1,
+                    "li" => open_li -= 1,
+                    "dd" | "dt" => open_dd -= 1,
+                    "table" => open_table -= 1,
+                    _ => {}
+                }
+                if !kind.is(Kind::INLINE) {
+                    out.push(" ");
+                }
+            }
+            Tag::Start(name) => {
+                let (name, kind) = known(name)?;
+                let top = stack.last().copied();
+                if !fits(
+                    name,
+                    kind,
+                    top,
+                    open_p > 0,
+                    open_a > 0,
+                    open_li > 0,
+                    open_dd > 0,
+                ) {
+                    return None;
+                }
+                let block = !kind.is(Kind::INLINE);
+                if block {
+                    out.push(" ");
+                }
+                if kind.is(Kind::VOID) {
+                    // Its end, with nothing in between.
+                    if out.full() {
+                        return stop(out, open_table);
+                    }
+                    if block {
+                        out.push(" ");
+                    }
+                    continue;
+                }
+                stack.push((name, kind));
+                match name {
+                    "p" => open_p += 1,
+                    "a" => open_a += 1,
+                    "li" => open_li += 1,
+                    "dd" | "dt" => open_dd += 1,
+                    "table" => open_table += 1,
+                    // The parser drops a newline right after `<pre>`.
+                    "pre" if bytes.get(at) == Some(&b'\n') => at += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    if !stack.is_empty() {
+        return None;
+    }
+    if !out.full() {
+        out.push(" ");
+    }
+    Some((out.collapsed, out.raw_len > out.limit))
+}
+
+/// Whether the parser puts start tag `name` where it stands (inside `top`), rather than
+/// closing or moving elements first. Errs on the side of `false`.
+fn fits(
+    name: &str,
+    kind: Kind,
+    top: Option<(&str, Kind)>,
+    open_p: bool,
+    open_a: bool,
+    open_li: bool,
+    open_dd: bool,
+) -> bool {
+    let top_name = top.map(|(t, _)| t);
+    let top_kind = top.map_or(Kind(0), |(_, k)| k);
+    let parent_ok = match name {
+        "caption" | "colgroup" | "tbody" | "thead" => top_name == Some("table"),
+        "tr" => matches!(top_name, Some("tbody" | "thead")),
+        "td" | "th" => top_name == Some("tr"),
+        "col" => top_name == Some("colgroup"),
+        "rp" | "rt" => matches!(top_name, Some("ruby" | "rtc")),
+        "rtc" => top_name == Some("ruby"),
+        _ => !top_kind.is(Kind::TABLE_CONTEXT),
+    };
+    parent_ok
+        && !(open_p && kind.is(Kind::CLOSES_P))
+        && !(name == "a" && open_a)
+        && !(name == "li" && open_li && !matches!(top_name, Some("ul" | "ol")))
+        && !(matches!(name, "dd" | "dt") && open_dd && top_name != Some("dl"))
+        && !(kind.is(Kind::HEADING) && top_kind.is(Kind::HEADING))
+}
+
+enum Tag<'a> {
+    Start(&'a str),
+    End(&'a str),
+}
+
+/// The tag at `at` (a `<`) and the index past it: `</name>`, or `<name>` with any number of
+/// ` attr="value"`. Anything else is `None`.
+fn read_tag(html: &str, at: usize) -> Option<(Tag<'_>, usize)> {
+    let bytes = html.as_bytes();
+    let closing = bytes.get(at + 1) == Some(&b'/');
+    let name_start = at + 1 + usize::from(closing);
+    let name_len = bytes[name_start..]
+        .iter()
+        .position(|b| !b.is_ascii_lowercase() && !b.is_ascii_digit())?;
+    if name_len == 0 {
+        return None;
+    }
+    let name = &html[name_start..name_start + name_len];
+    let mut i = name_start + name_len;
+    if closing {
+        return (bytes.get(i) == Some(&b'>')).then_some((Tag::End(name), i + 1));
+    }
+    loop {
+        match bytes.get(i)? {
+            b'>' => return Some((Tag::Start(name), i + 1)),
+            b' ' => {
+                let rest = &bytes[i + 1..];
+                let eq = rest
+                    .iter()
+                    .position(|&b| matches!(b, b'=' | b' ' | b'>' | b'"' | b'<' | b'/'))?;
+                if eq == 0 || rest[eq] != b'=' || rest.get(eq + 1) != Some(&b'"') {
+                    return None;
+                }
+                let close = html[i + 1 + eq + 2..].find('"')?;
+                i += 1 + eq + 2 + close + 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The character references ammonia writes in text.
+const REFERENCES: [(&str, &str); 5] = [
+    ("&amp;", "&"),
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", "\""),
+    ("&nbsp;", "\u{a0}"),
+];
+
+/// Appends the text, with the character references ammonia writes decoded; `None` at any
+/// other reference, or at a character the parser would change (CR, NUL).
+fn push_text(out: &mut Out, text: &str) -> Option<()> {
+    let mut rest = text;
+    while let Some(i) = rest.bytes().position(|b| matches!(b, b'&' | b'\r' | b'\0')) {
+        out.push(&rest[..i]);
+        let after = &rest[i..];
+        let (reference, decoded) = REFERENCES.iter().find(|(r, _)| after.starts_with(r))?;
+        out.push(decoded);
+        rest = &after[reference.len()..];
+    }
+    out.push(rest);
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_tags_are_sorted_and_agree_with_the_tree_walk() {
+        assert!(KNOWN.windows(2).all(|w| w[0].0 < w[1].0));
+        for (name, flags) in KNOWN {
+            assert_eq!(
+                Kind(flags).is(Kind::INLINE),
+                super::super::INLINE.contains(&name),
+                "{name}"
+            );
+            assert!(!super::super::HIDDEN.contains(&name), "{name}");
+            assert_eq!(known(name).map(|(n, _)| n), Some(name));
+        }
+        assert!(known("script").is_none() && known("zz").is_none());
+    }
+}
