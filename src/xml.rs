@@ -12,7 +12,13 @@ pub fn escape(text: &str) -> String {
     let mut run = 0; // start of the pending run of bytes copied as they are
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Skip the bytes that never need a look (most of them) through a table.
+        while i < bytes.len() && !NEEDS_LOOK[usize::from(bytes[i])] {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         let (replacement, skip): (&str, usize) = match b {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
@@ -43,6 +49,24 @@ pub fn escape(text: &str) -> String {
     out.push_str(&text[run..]);
     out
 }
+
+/// The bytes [`escape`] must look at: markup characters, control characters and the lead
+/// byte of U+FFFE / U+FFFF.
+const NEEDS_LOOK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xEF] = true;
+    table
+};
 
 #[cfg(test)]
 mod tests {
