@@ -207,19 +207,59 @@ fn refresh_observed_at(
         },
         min_interval_secs: config.min_interval_secs,
     };
-    Ok(pool.install(|| {
-        urls.par_iter()
-            .zip(fetch.par_iter())
-            .with_max_len(1)
-            .map(|(url, fetch)| {
-                done(if *fetch {
-                    refresh_one(url, &fetcher, &policy, cache, now)
-                } else {
-                    from_cache(url, cache)
-                })
+    // The fetch threads only fetch (mostly waiting on the network); what came back is parsed
+    // and cached on the machine's cores meanwhile, so a fetch thread is never held up by
+    // parsing and `concurrency` requests stay in flight.
+    let (fetched_tx, fetched_rx) = std::sync::mpsc::channel::<(usize, Step)>();
+    let mut states: Vec<(usize, FeedState)> = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            pool.install(|| {
+                urls.par_iter()
+                    .zip(fetch.par_iter())
+                    .enumerate()
+                    .with_max_len(1)
+                    .for_each_with(fetched_tx, |tx, (i, (url, fetch))| {
+                        let step = if *fetch {
+                            fetch_one(url, &fetcher, cache, now)
+                        } else {
+                            Step::Done(from_cache(url, cache))
+                        };
+                        // The receiver lives until every sender is gone.
+                        let _ = tx.send((i, step));
+                    });
+            });
+        });
+        fetched_rx
+            .into_iter()
+            .par_bridge()
+            .map(|(i, step)| {
+                let state = match step {
+                    Step::Done(state) => state,
+                    Step::Fetched(fetched) => finish_one(*fetched, &policy, cache, now),
+                };
+                (i, done(state))
             })
             .collect()
-    }))
+    });
+    states.sort_by_key(|(i, _)| *i);
+    Ok(states.into_iter().map(|(_, state)| state).collect())
+}
+
+/// Where a feed is after its fetch thread is done with it.
+enum Step {
+    /// Nothing more to do (read from the cache, or not fetched yet by request of the server).
+    Done(FeedState),
+    /// Fetched: to be parsed and cached.
+    Fetched(Box<FetchedFeed>),
+}
+
+/// A feed as its fetch left it, before parsing.
+struct FetchedFeed {
+    url: String,
+    previous: Option<CacheEntry>,
+    cache_warning: Option<String>,
+    fetched: Fetched,
+    start: Instant,
 }
 
 /// What decides how a fetch result is kept.
@@ -264,13 +304,9 @@ fn from_cache(url: &str, cache: &Cache) -> FeedState {
     }
 }
 
-fn refresh_one(
-    url: &str,
-    fetcher: &Fetcher,
-    policy: &Policy,
-    cache: &Cache,
-    now: DateTime<Utc>,
-) -> FeedState {
+/// Fetches one feed (conditionally, from what its cache entry knows), unless the server asked
+/// to wait; parsing is left to [`finish_one`].
+fn fetch_one(url: &str, fetcher: &Fetcher, cache: &Cache, now: DateTime<Utc>) -> Step {
     let start = Instant::now();
     let (previous, cache_warning) = match cache.load(url) {
         Ok(entry) => (entry, None),
@@ -285,10 +321,10 @@ fn refresh_one(
             "not fetched before {}: {why}",
             after.format("%Y-%m-%d %H:%M UTC")
         );
-        return FeedState {
+        return Step::Done(FeedState {
             cache_warning,
             ..state(url, previous, Outcome::Skipped(reason), start)
-        };
+        });
     }
     let validators = previous
         .as_ref()
@@ -299,16 +335,33 @@ fn refresh_one(
         })
         .unwrap_or_default();
     let fetched = fetcher.get_full(url, &validators);
+    Step::Fetched(Box::new(FetchedFeed {
+        url: url.to_owned(),
+        previous,
+        cache_warning,
+        fetched,
+        start,
+    }))
+}
+
+/// Parses what a fetch brought, merges it into the feed's history and caches it.
+fn finish_one(feed: FetchedFeed, policy: &Policy, cache: &Cache, now: DateTime<Utc>) -> FeedState {
+    let FetchedFeed {
+        url,
+        previous,
+        mut cache_warning,
+        fetched,
+        start,
+    } = feed;
     let bytes = match &fetched.response {
         Response::Body { bytes, .. } => bytes.len() as u64,
         _ => 0,
     };
-    let (entry, outcome, new_items) = apply(url, previous, fetched, now, policy);
-    let mut cache_warning = cache_warning;
+    let (entry, outcome, new_items) = apply(&url, previous, fetched, now, policy);
     if let Err(e) = cache.store(&entry) {
         cache_warning = Some(format!(
             "{}: cannot write cache file: {e}",
-            cache.path_for(url).display()
+            cache.path_for(&url).display()
         ));
     }
     FeedState {
@@ -316,7 +369,7 @@ fn refresh_one(
         http_status: entry.fetch.http_status,
         bytes,
         new_items,
-        ..state(url, Some(entry), outcome, start)
+        ..state(&url, Some(entry), outcome, start)
     }
 }
 
