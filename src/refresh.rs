@@ -210,6 +210,12 @@ fn refresh_observed_at(
     // The fetch threads only fetch (mostly waiting on the network); what came back is parsed
     // and cached on the machine's cores meanwhile, so a fetch thread is never held up by
     // parsing and `concurrency` requests stay in flight.
+    // Parsing has a pool of its own: the build may be rendering ahead on the global one.
+    let parse_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(std::thread::available_parallelism().map_or(2, usize::from))
+        .thread_name(|i| format!("toluu-parse-{i}"))
+        .build()
+        .map_err(|e| format!("cannot start the parse pool: {e}"))?;
     let (fetched_tx, fetched_rx) = std::sync::mpsc::channel::<(usize, Step)>();
     let mut states: Vec<(usize, FeedState)> = std::thread::scope(|scope| {
         scope.spawn(|| {
@@ -222,24 +228,26 @@ fn refresh_observed_at(
                         let step = if *fetch {
                             fetch_one(url, &fetcher, cache, now)
                         } else {
-                            Step::Done(from_cache(url, cache))
+                            Step::Done(Box::new(from_cache(url, cache)))
                         };
                         // The receiver lives until every sender is gone.
                         let _ = tx.send((i, step));
                     });
             });
         });
-        fetched_rx
-            .into_iter()
-            .par_bridge()
-            .map(|(i, step)| {
-                let state = match step {
-                    Step::Done(state) => state,
-                    Step::Fetched(fetched) => finish_one(*fetched, &policy, cache, now),
-                };
-                (i, done(state))
-            })
-            .collect()
+        parse_pool.install(|| {
+            fetched_rx
+                .into_iter()
+                .par_bridge()
+                .map(|(i, step)| {
+                    let state = match step {
+                        Step::Done(state) => *state,
+                        Step::Fetched(fetched) => finish_one(*fetched, &policy, cache, now),
+                    };
+                    (i, done(state))
+                })
+                .collect()
+        })
     });
     states.sort_by_key(|(i, _)| *i);
     Ok(states.into_iter().map(|(_, state)| state).collect())
@@ -248,7 +256,7 @@ fn refresh_observed_at(
 /// Where a feed is after its fetch thread is done with it.
 enum Step {
     /// Nothing more to do (read from the cache, or not fetched yet by request of the server).
-    Done(FeedState),
+    Done(Box<FeedState>),
     /// Fetched: to be parsed and cached.
     Fetched(Box<FetchedFeed>),
 }
@@ -321,10 +329,10 @@ fn fetch_one(url: &str, fetcher: &Fetcher, cache: &Cache, now: DateTime<Utc>) ->
             "not fetched before {}: {why}",
             after.format("%Y-%m-%d %H:%M UTC")
         );
-        return Step::Done(FeedState {
+        return Step::Done(Box::new(FeedState {
             cache_warning,
             ..state(url, previous, Outcome::Skipped(reason), start)
-        });
+        }));
     }
     let validators = previous
         .as_ref()
