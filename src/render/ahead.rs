@@ -55,18 +55,20 @@ impl Vars {
 /// The fingerprints of the pages rendered ahead, by output path.
 #[derive(Debug, Default)]
 pub struct Ahead {
-    pages: HashMap<String, [u8; 32]>,
+    /// Every page written ahead, with its fingerprint (`None`: it has none, and is rendered
+    /// again).
+    pages: HashMap<String, Option<[u8; 32]>>,
 }
 
 impl Ahead {
     /// Records that the page at `path` was written with this fingerprint.
-    pub(super) fn record(&mut self, path: String, fingerprint: [u8; 32]) {
+    pub(super) fn record(&mut self, path: String, fingerprint: Option<[u8; 32]>) {
         self.pages.insert(path, fingerprint);
     }
 
     /// Whether the page at `path` was written ahead from the same inputs.
     pub(super) fn has(&self, path: &str, fingerprint: &[u8; 32]) -> bool {
-        self.pages.get(path) == Some(fingerprint)
+        self.pages.get(path) == Some(&Some(*fingerprint))
     }
 
     /// The paths of the pages written ahead.

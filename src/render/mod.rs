@@ -368,7 +368,10 @@ pub fn render_site_into(
 
 /// Renders the HTML pages only (not the Atom, OPML, sitemap, search index or static files),
 /// handing each to `sink`, and returns their fingerprints: a build renders ahead from the
-/// cache while it fetches, then [`render_site_into`] renders only what changed.
+/// cache while it fetches, then [`render_site_into`] renders only what changed. A page that
+/// fails here is left out (the final rendering reports it if it still fails); every page that
+/// was handed over is in the result, so that the final rendering can remove it if the site no
+/// longer has it.
 pub fn render_pages_ahead(
     site: &Site,
     index: &SiteIndex,
@@ -381,21 +384,22 @@ pub fn render_pages_ahead(
     let statics = theme.static_files(&site.root)?;
     let emit = Emitter::new(&statics, sink);
     let ahead = std::sync::Mutex::new(Ahead::default());
-    jobs.par_drain(..).try_for_each(|job| {
-        let Page::Rendered(file, fingerprint) = renderer.render(job, None, true)? else {
-            return Ok(());
+    jobs.par_drain(..).for_each(|job| {
+        let Ok(Page::Rendered(file, fingerprint)) = renderer.render(job, None, true) else {
+            return;
         };
         let path = file.path.clone();
-        if emit.emit(file)?
-            && let Some(fingerprint) = fingerprint
-        {
-            ahead
-                .lock()
-                .map_err(|e| e.to_string())?
-                .record(path, fingerprint);
+        // A page the sink could not take (a disk error) may be half there: recorded without
+        // a fingerprint, it is written again or removed.
+        let fingerprint = match emit.emit(file) {
+            Ok(false) => return,
+            Ok(true) => fingerprint,
+            Err(_) => None,
+        };
+        if let Ok(mut ahead) = ahead.lock() {
+            ahead.record(path, fingerprint);
         }
-        Ok::<_, String>(())
-    })?;
+    });
     ahead.into_inner().map_err(|e| e.to_string())
 }
 
