@@ -324,10 +324,14 @@ pub fn render_site_into(
     let mut jobs = renderer.page_jobs(&pages);
     let statics = theme.static_files(&site.root)?;
     let emit = Emitter::new(&statics, sink);
-    let page_paths: std::collections::HashSet<String> = jobs
-        .iter()
-        .map(|job| format!("{}index.html", job.path))
-        .collect();
+    // The pages of this site, to tell which pages rendered ahead it no longer has.
+    let page_paths: std::collections::HashSet<String> = match ahead {
+        Some(_) => jobs
+            .iter()
+            .map(|job| format!("{}index.html", job.path))
+            .collect(),
+        None => Default::default(),
+    };
     let sitemap = renderer.sitemap(jobs.iter().map(|job| job.path.as_str()));
     let kept = AtomicUsize::new(0);
     jobs.par_drain(..)
