@@ -56,11 +56,8 @@ fn rendering_ahead_writes_the_same_site_as_rendering_after() {
         ("dee", vec!["/d.xml"]),
     ];
     for (slug, feeds) in &lists {
-        let mut text = format!("name = \"{slug}\"\n");
-        for f in feeds {
-            text.push_str(&format!("[[feeds]]\nurl = \"{}\"\n", server.url(f)));
-        }
-        site.write(&format!("people/{slug}.toml"), &text);
+        let urls: Vec<String> = feeds.iter().map(|f| server.url(f)).collect();
+        site.person(slug, slug, &urls);
     }
     let first = site.build().unwrap();
     assert_eq!(
@@ -138,13 +135,7 @@ fn a_page_rendered_ahead_that_no_longer_exists_is_removed() {
     let server = TestServer::start();
     server.route("/a.xml", Route::xml(feed("Alpha", 2)).with_etag("\"A1\""));
     let site = TestSite::new("");
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n",
-            server.url("/a.xml")
-        ),
-    );
+    site.person("ana", "Ana", &[server.url("/a.xml")]);
     site.build().unwrap();
     let feed_pages = |site: &TestSite| -> Vec<String> {
         let mut pages: Vec<String> = std::fs::read_dir(site.path().join("public/feeds"))

@@ -467,15 +467,15 @@ fn check_fetch_reports_dead_moved_and_non_feed_urls() {
         .push(("Location".to_owned(), server.url("/ok.xml")));
     server.route("/old.xml", moved);
     let site = TestSite::new("");
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
+    site.person(
+        "ana",
+        "Ana",
+        &[
             server.url("/ok.xml"),
             server.url("/gone.xml"),
             server.url("/page.html"),
             server.url("/old.xml"),
-        ),
+        ],
     );
     let (code, _, _) = site.run(&["check"]);
     assert_eq!(code, 0, "without --fetch nothing is fetched");
@@ -519,14 +519,7 @@ fn build_prints_plain_lines_without_a_terminal() {
     server.route("/a.xml", feed_route("A", "p"));
     server.route("/b.xml", Route::status(500));
     let site = TestSite::new("");
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
-            server.url("/a.xml"),
-            server.url("/b.xml")
-        ),
-    );
+    site.person("ana", "Ana", &[server.url("/a.xml"), server.url("/b.xml")]);
     let (code, _, stderr) = site.run(&["build", "-v"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
@@ -799,13 +792,7 @@ fn serve_offline_fetches_nothing() {
     let server = TestServer::start();
     server.route("/a.xml", feed_route("Feed A", "Post from A"));
     let site = TestSite::new("");
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n",
-            server.url("/a.xml")
-        ),
-    );
+    site.person("ana", "Ana", &[server.url("/a.xml")]);
     let serve = Serve::start(site.path(), &["--offline"]);
     let (status, home) = serve.get("/people/ana/");
     assert_eq!(status, 200);

@@ -30,13 +30,10 @@ fn one_failure_alarms_nobody_three_in_a_row_do() {
         )),
     );
     let site = TestSite::new("");
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
-            server.url("/flaky.xml"),
-            server.url("/fine.xml")
-        ),
+    site.person(
+        "ana",
+        "Ana",
+        &[server.url("/flaky.xml"), server.url("/fine.xml")],
     );
     site.build().unwrap();
     let slug = toluu::index::feed_slug("Flaky", &server.url("/flaky.xml"));
@@ -171,13 +168,10 @@ fn check_fetch_reports_every_feed_in_the_summary_words_and_touches_nothing() {
     );
     server.route("/missing.xml", Route::status(404));
     let site = TestSite::new("");
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
-            server.url("/ok.xml"),
-            server.url("/missing.xml")
-        ),
+    site.person(
+        "ana",
+        "Ana",
+        &[server.url("/ok.xml"), server.url("/missing.xml")],
     );
     let (code, stdout, stderr) = site.run(&["check", "--fetch"]);
     assert_eq!(code, 1, "a failing feed fails the check: {stdout}{stderr}");

@@ -5,14 +5,6 @@
 use crate::server::{Route, TestServer};
 use crate::{TestSite, rss};
 
-fn person(site: &TestSite, file: &str, urls: &[String]) {
-    let mut text = format!("name = \"{file}\"\n");
-    for url in urls {
-        text.push_str(&format!("[[feeds]]\nurl = \"{url}\"\n"));
-    }
-    site.write(&format!("people/{file}.toml"), &text);
-}
-
 fn feed_report<'a>(
     report: &'a toluu::report::BuildReport,
     url: &str,
@@ -50,7 +42,7 @@ fn items_that_drop_out_stay_and_keep_their_first_date() {
         )),
     );
     let site = TestSite::new("");
-    person(&site, "ana", &[server.url("/f.xml")]);
+    site.person("ana", "ana", &[server.url("/f.xml")]);
     let report = site.build().unwrap();
     let url = server.url("/f.xml");
     assert_eq!(
@@ -117,7 +109,7 @@ fn keep_items_bounds_the_history_and_items_per_feed_bounds_the_feed_page() {
     };
     server.route("/k.xml", Route::xml(rss("Keep", &as_refs(0..3))));
     let site = TestSite::new("[build]\nkeep_items = 4\nitems_per_feed = 2\n");
-    person(&site, "ana", &[server.url("/k.xml")]);
+    site.person("ana", "ana", &[server.url("/k.xml")]);
     site.build().unwrap();
     server.route("/k.xml", Route::xml(rss("Keep", &as_refs(3..6))));
     site.build().unwrap();
@@ -162,8 +154,8 @@ fn the_same_post_in_two_feeds_is_one_post_in_the_river() {
     );
     server.route("/group.xml", Route::xml(rss("Group blog", &[shared])));
     let site = TestSite::new("");
-    person(&site, "ana", &[server.url("/own.xml")]);
-    person(&site, "bo", &[server.url("/group.xml")]);
+    site.person("ana", "ana", &[server.url("/own.xml")]);
+    site.person("bo", "bo", &[server.url("/group.xml")]);
     site.build().unwrap();
     let river = site.output("index.html");
     assert_eq!(posts_in(&river), 2, "{river}");
@@ -194,10 +186,10 @@ fn min_interval_and_max_age_spare_the_server_and_keep_the_items() {
         Route::xml(body.replace("Polite", "Fresh")).with_header("Cache-Control", "no-cache"),
     );
     let site = TestSite::new("[fetch]\nmin_interval_secs = 3600\n");
-    person(&site, "ana", &[server.url("/slow.xml")]);
+    site.person("ana", "ana", &[server.url("/slow.xml")]);
     let other = TestSite::new("");
-    person(
-        &other,
+    other.person(
+        "bo",
         "bo",
         &[server.url("/cached.xml"), server.url("/nocache.xml")],
     );
@@ -251,7 +243,7 @@ fn a_503_with_retry_after_is_skipped_until_then_and_keeps_the_items() {
         )),
     );
     let site = TestSite::new("");
-    person(&site, "ana", &[server.url("/busy.xml")]);
+    site.person("ana", "ana", &[server.url("/busy.xml")]);
     site.build().unwrap();
     server.route(
         "/busy.xml",
@@ -296,12 +288,12 @@ fn a_permanent_redirect_is_followed_and_reported_as_moved() {
     );
     server.route("/new-temp.xml", Route::xml(body.replace("Mover", "Temp")));
     let site = TestSite::new("");
-    person(
-        &site,
+    site.person(
+        "ana",
         "ana",
         &[server.url("/old.xml"), server.url("/temp.xml")],
     );
-    person(&site, "bo", &[server.url("/old.xml")]);
+    site.person("bo", "bo", &[server.url("/old.xml")]);
     let (code, _, stderr) = site.run(&["build"]);
     assert_eq!(code, 0, "{stderr}");
     let expected = format!(
@@ -339,8 +331,8 @@ fn gone_and_long_failing_feeds_are_dead() {
     server.route("/gone.xml", Route::xml(body.clone()));
     server.route("/broken.xml", Route::xml(body.replace("Doomed", "Broken")));
     let site = TestSite::new("[health]\ndead_after_builds = 4\n");
-    person(
-        &site,
+    site.person(
+        "ana",
         "ana",
         &[server.url("/gone.xml"), server.url("/broken.xml")],
     );
@@ -393,7 +385,7 @@ fn the_report_and_the_summary_table_give_http_code_bytes_time_and_new_items() {
     let len = body.len();
     server.route("/c.xml", Route::xml(body).with_etag("\"c1\""));
     let site = TestSite::new("");
-    person(&site, "ana", &[server.url("/c.xml")]);
+    site.person("ana", "ana", &[server.url("/c.xml")]);
     let report_path = site.path().join("report.json");
     let (code, _, stderr) = site.run(&["build", "--report", report_path.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
@@ -442,7 +434,7 @@ fn a_second_build_at_once_is_refused_with_the_other_pid_and_nothing_changes() {
         )),
     );
     let site = TestSite::new("");
-    person(&site, "ana", &[server.url("/l.xml")]);
+    site.person("ana", "ana", &[server.url("/l.xml")]);
     let held = toluu::lock::BuildLock::acquire(&site.path().join(".toluu/lock")).unwrap();
     let (code, _, stderr) = site.run(&["build"]);
     assert_eq!(code, 1, "{stderr}");
@@ -475,7 +467,7 @@ fn a_cache_file_of_the_older_format_is_ignored_and_refetched() {
         )),
     );
     let site = TestSite::new("");
-    person(&site, "ana", &[server.url("/o.xml")]);
+    site.person("ana", "ana", &[server.url("/o.xml")]);
     site.build().unwrap();
     let cache = toluu::cache::Cache::new(site.path().join(".toluu/cache"));
     let path = cache.path_for(&server.url("/o.xml"));
@@ -609,7 +601,7 @@ fn items_without_guid_or_link_keep_one_identity_across_builds() {
         </channel></rss>";
     server.route("/bare.xml", Route::xml(body));
     let site = TestSite::new("");
-    person(&site, "ana", &[server.url("/bare.xml")]);
+    site.person("ana", "ana", &[server.url("/bare.xml")]);
     site.build().unwrap();
     let report = site.build().unwrap();
     let r = feed_report(&report, &server.url("/bare.xml"));

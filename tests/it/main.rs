@@ -59,6 +59,15 @@ impl TestSite {
         fs::write(path, text).unwrap();
     }
 
+    /// Writes `people/<slug>.toml`: a person called `name` reading `urls`, in that order.
+    pub fn person(&self, slug: &str, name: &str, urls: &[String]) {
+        let mut text = format!("name = \"{name}\"\n");
+        for url in urls {
+            text.push_str(&format!("[[feeds]]\nurl = \"{url}\"\n"));
+        }
+        self.write(&format!("people/{slug}.toml"), &text);
+    }
+
     /// A file of the built site, as text.
     pub fn output(&self, rel: &str) -> String {
         let path = self.path().join("public").join(rel);

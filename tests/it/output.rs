@@ -89,13 +89,7 @@ fn unchanged_files_are_kept_and_changed_ones_rewritten() {
 fn a_build_failing_mid_way_keeps_the_previous_site() {
     let server = one_feed_server();
     let site = TestSite::new("");
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n",
-            server.url("/a.xml")
-        ),
-    );
+    site.person("ana", "Ana", &[server.url("/a.xml")]);
     site.build().unwrap();
     let before = site.output("index.html");
     let person = site.output("people/ana/index.html");

@@ -270,13 +270,10 @@ fn full_content_is_behind_a_read_more_disclosure() {
         )),
     );
     let site = TestSite::new("");
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
-            server.url("/full.xml"),
-            server.url("/short.xml")
-        ),
+    site.person(
+        "ana",
+        "Ana",
+        &[server.url("/full.xml"), server.url("/short.xml")],
     );
     site.build().expect("build");
     let river = site.output("index.html");
