@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use toluu::discover::{Community, DiscoverConfig, FeedContent, discover};
+use toluu::index::discover::{Community, DiscoverConfig, FeedContent, discover};
 
 /// splitmix64: a small, fixed pseudo-random generator (the input is the same on every run).
 struct Rng(u64);

@@ -4,46 +4,24 @@
 //! load the lists → refresh (fetch + parse + cache) every distinct feed → index → render →
 //! write. Each stage lives in its own module and hands plain data to the next.
 
-pub mod autodiscover;
-pub mod cache;
-pub mod check;
-pub mod config;
-pub mod discover;
-pub mod edit;
-pub mod fetch;
-pub mod fmt;
-pub mod health;
-pub mod history;
+pub mod cli;
+pub mod files;
 pub mod index;
-pub mod lint;
-pub mod lock;
-pub mod markdown;
 pub mod model;
-pub mod opml;
 pub mod output;
 pub mod parse;
-pub mod progress;
-pub mod recent;
 pub mod refresh;
 pub mod render;
 pub mod report;
 pub mod sanitize;
-pub mod scaffold;
-pub mod search;
-pub mod serve;
-pub mod shard;
-pub mod status;
-pub mod suggest;
-pub mod theme;
-pub mod toml_errors;
+pub mod site;
 pub mod urls;
-pub mod xml;
 
 use std::path::{Path, PathBuf};
 
-use crate::cache::Cache;
-use crate::config::Diagnostic;
+use crate::refresh::cache::Cache;
 use crate::report::BuildReport;
+use crate::site::Diagnostic;
 
 /// Options of one build, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -76,7 +54,7 @@ pub struct Rendered {
     /// Where [`build`] writes them.
     pub output_dir: PathBuf,
     /// The build lock, when this build fetched: held until the site is written.
-    pub lock: Option<lock::BuildLock>,
+    pub lock: Option<refresh::lock::BuildLock>,
 }
 
 /// Why a build could not complete.
@@ -147,8 +125,8 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
 
 /// What a build knows before it fetches.
 struct Loaded {
-    site: config::Site,
-    theme: theme::Theme,
+    site: site::Site,
+    theme: render::theme::Theme,
     cache: Cache,
     /// Every distinct feed of the lists.
     urls: Vec<String>,
@@ -156,7 +134,7 @@ struct Loaded {
     offline: bool,
     /// Problems met merging shard state directories.
     merge_warnings: Vec<String>,
-    lock: Option<lock::BuildLock>,
+    lock: Option<refresh::lock::BuildLock>,
     base_url: String,
     output_dir: PathBuf,
 }
@@ -186,9 +164,9 @@ pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error
 
 /// Loads the site and the theme, merges shard state, takes the lock: all before fetching.
 fn load(site_dir: &Path, options: &BuildOptions) -> Result<Loaded, Error> {
-    let site = config::load_site(site_dir).map_err(Error::Config)?;
+    let site = site::load_site(site_dir).map_err(Error::Config)?;
     let cfg = &site.config;
-    let theme = theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
+    let theme = render::theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
     let cache = Cache::new(site_dir.join(&cfg.build.cache_dir));
 
     let urls = distinct_feeds(&site);
@@ -196,7 +174,7 @@ fn load(site_dir: &Path, options: &BuildOptions) -> Result<Loaded, Error> {
     let merge_warnings = if options.merge_state.is_empty() {
         Vec::new()
     } else {
-        shard::merge_into(&cache, &options.merge_state).map_err(Error::Build)?
+        refresh::shard::merge_into(&cache, &options.merge_state).map_err(Error::Build)?
     };
     let mode = match (offline, options.fetch_missing_only) {
         (true, _) => refresh::Mode::Offline,
@@ -214,8 +192,9 @@ fn load(site_dir: &Path, options: &BuildOptions) -> Result<Loaded, Error> {
         None
     } else {
         let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
-        let lock = lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
-        lock::sweep_temp_files(cache.dir());
+        let lock =
+            refresh::lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
+        refresh::lock::sweep_temp_files(cache.dir());
         Some(lock)
     };
     let base_url = options
@@ -276,7 +255,7 @@ fn index_feeds(
     }
     let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
     if cfg.discover.recent_from_git {
-        index.recent = suggest::recent_additions(site_dir, &index);
+        index.recent = index::recent::recent_additions(site_dir, &index);
     }
     (report, index)
 }
@@ -300,7 +279,7 @@ fn render_ahead(loaded: &Loaded, sink: render::Sink<'_>) -> Result<render::Ahead
 #[derive(Debug, Clone, Default)]
 pub struct FetchOptions {
     /// Fetch only this shard of the feeds.
-    pub shard: Option<shard::Shard>,
+    pub shard: Option<refresh::shard::Shard>,
     /// Write the state here instead of the site's `[build] cache_dir`.
     pub cache_dir: Option<PathBuf>,
     /// The run's time; every shard of one run passes the same (default: now).
@@ -311,7 +290,7 @@ pub struct FetchOptions {
 /// renders nothing. A later `toluu build --offline --merge-state DIR…` builds from the shards.
 pub fn fetch(site_dir: &Path, options: &FetchOptions) -> Result<BuildReport, Error> {
     let mut clock = report::Stopwatch::default();
-    let site = config::load_site(site_dir).map_err(Error::Config)?;
+    let site = site::load_site(site_dir).map_err(Error::Config)?;
     let cfg = &site.config;
     let cache = Cache::new(
         options
@@ -330,7 +309,7 @@ pub fn fetch(site_dir: &Path, options: &FetchOptions) -> Result<BuildReport, Err
         Some(dir) => dir.join(".lock"),
         None => cache.dir().parent().unwrap_or(site_dir).join("lock"),
     };
-    let lock = lock::BuildLock::acquire(&lock_path).map_err(Error::Build)?;
+    let lock = refresh::lock::BuildLock::acquire(&lock_path).map_err(Error::Build)?;
     let now = options.at.unwrap_or_else(chrono::Utc::now);
     let states = refresh::refresh_all_at(&urls, &cfg.fetch, &cfg.build, &cache, false, now)
         .map_err(Error::Build)?;
@@ -345,7 +324,7 @@ pub fn fetch(site_dir: &Path, options: &FetchOptions) -> Result<BuildReport, Err
 /// build summary's words. No grace period: a check says how each feed answers now.
 pub fn check_feeds(site_dir: &Path) -> Result<BuildReport, Error> {
     let mut clock = report::Stopwatch::default();
-    let mut site = config::load_site(site_dir).map_err(Error::Config)?;
+    let mut site = site::load_site(site_dir).map_err(Error::Config)?;
     site.config.health.grace_builds = 1;
     site.config.health.grace_days = 0;
     let mut fetch = site.config.fetch.clone();
@@ -362,7 +341,7 @@ pub fn check_feeds(site_dir: &Path) -> Result<BuildReport, Error> {
 }
 
 /// Every distinct feed of the site's lists (normalized URLs), sorted.
-pub fn distinct_feeds(site: &config::Site) -> Vec<String> {
+pub fn distinct_feeds(site: &site::Site) -> Vec<String> {
     let mut urls: Vec<String> = site
         .people
         .iter()

@@ -1,14 +1,9 @@
-//! The `toluu` command line: a thin layer over the library.
-
-mod cli;
-mod commands;
+//! The `toluu` command line: a thin layer over the library (see [`toluu::cli`]).
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    commands::run(cli::Cli::parse().command)
+    toluu::cli::main()
 }
 
 /// The allocator: rendering thousands of pages is allocation-bound, and mimalloc is markedly

@@ -1,6 +1,6 @@
 //! The data model shared by every stage: a parsed feed and its items.
 //!
-//! These types are also the on-disk cache format (see [`crate::cache`]), so they are plain data
+//! These types are also the on-disk cache format (see [`crate::refresh::cache`]), so they are plain data
 //! with serde derives. Every HTML string here has already been sanitized, and every URL checked,
 //! by [`crate::parse`]; nothing downstream needs to clean them again.
 
@@ -52,7 +52,7 @@ pub struct Item {
     #[serde(default)]
     pub content_html: Option<String>,
     /// When toluu first saw this item (kept across builds by the cache); `None` in a freshly
-    /// parsed item until [`crate::history`] merges it.
+    /// parsed item until [`crate::refresh::history`] merges it.
     #[serde(default)]
     pub first_seen: Option<DateTime<Utc>>,
 }

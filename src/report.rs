@@ -1,6 +1,6 @@
 //! What a build did, for the end-of-build summary table and `--report`.
 //!
-//! The words are the ones the `/status/` page uses (see [`crate::health`]): a feed is "ok",
+//! The words are the ones the `/status/` page uses (see [`crate::refresh::health`]): a feed is "ok",
 //! "not modified", "failing", "moved" or "dead"; a failure within the grace period stays "ok"
 //! with a note.
 
@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::config::Site;
-use crate::health::{self, HealthState};
+use crate::refresh::health::{self, HealthState};
 use crate::refresh::{FeedState, Outcome};
+use crate::site::Site;
 
 /// One feed's line in the summary.
 #[derive(Debug, Clone, Serialize)]
@@ -22,7 +22,7 @@ pub struct FeedReport {
     pub url: String,
     /// What happened this build: `ok`, `not modified`, `cached`, `skipped` or `failed`.
     pub status: &'static str,
-    /// Its health: `ok`, `not modified`, `failing`, `moved` or `dead` (see [`crate::health`]).
+    /// Its health: `ok`, `not modified`, `failing`, `moved` or `dead` (see [`crate::refresh::health`]).
     pub health: &'static str,
     /// Why it failed, in plain words.
     pub error: Option<String>,

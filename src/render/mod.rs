@@ -14,17 +14,20 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::config::{Site, SiteConfig};
 use crate::index::{FeedInfo, PostRef, SiteIndex};
-use crate::markdown;
-use crate::opml::{BlogrollEntry, write_blogroll};
-use crate::theme::Theme;
-use crate::xml::escape;
+use crate::render::theme::Theme;
+use crate::render::xml::escape;
+use crate::site::opml::{BlogrollEntry, write_blogroll};
+use crate::site::{Site, SiteConfig};
 
 mod ahead;
 mod discover;
+pub mod markdown;
 mod pages;
+pub mod status;
 mod syndication;
+pub mod theme;
+pub mod xml;
 
 pub use ahead::Ahead;
 use ahead::{Fingerprint, Vars};
@@ -178,7 +181,7 @@ impl StatusView {
     fn healthy() -> Self {
         StatusView {
             state: "ok",
-            health: crate::health::HealthState::Ok.word(),
+            health: crate::refresh::health::HealthState::Ok.word(),
             failures: 0,
             failing_since_text: None,
             moved_to: None,
@@ -348,7 +351,7 @@ pub fn render_site_into(
         emit.emit(file)?;
     }
     emit.emit(sitemap)?;
-    emit.emit(crate::search::search_index(index))?;
+    emit.emit(crate::index::search::search_index(index))?;
     let mut files = emit.count.into_inner();
     for (path, bytes) in statics {
         sink(OutputFile { path, bytes })?;

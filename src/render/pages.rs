@@ -244,7 +244,8 @@ impl Renderer<'_> {
             // /status/), so that the page stays the same from one build to the next.
             let healthy = matches!(
                 feed.health.state,
-                crate::health::HealthState::Ok | crate::health::HealthState::NotModified
+                crate::refresh::health::HealthState::Ok
+                    | crate::refresh::health::HealthState::NotModified
             );
             let status = if healthy {
                 StatusView::healthy()
@@ -342,7 +343,7 @@ impl Renderer<'_> {
         }
 
         // Feed health.
-        let (rows, counts) = crate::status::status_rows(index, date_text);
+        let (rows, counts) = crate::render::status::status_rows(index, date_text);
         let mut j = job(
             "status.html",
             "status/".into(),

@@ -345,7 +345,7 @@ const NESTED_OPML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 "#;
 
 fn tags_of(site: &TestSite, slug: &str) -> Vec<(String, Vec<String>)> {
-    let loaded = toluu::config::load_site(site.path()).expect("site loads");
+    let loaded = toluu::site::load_site(site.path()).expect("site loads");
     let person = loaded
         .people
         .iter()
@@ -817,5 +817,5 @@ fn readme_shows_the_workflow_init_writes() {
         .expect("section")..];
     let start = section.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
     let block = &section[start..start + section[start..].find("```").unwrap()];
-    assert_eq!(block, toluu::scaffold::workflow(None));
+    assert_eq!(block, toluu::cli::init::workflow(None));
 }

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use toluu::discover::{Community, DiscoverConfig, FeedContent, discover};
+use toluu::index::discover::{Community, DiscoverConfig, FeedContent, discover};
 
 use crate::TestSite;
 

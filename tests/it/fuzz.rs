@@ -103,7 +103,7 @@ fn x(text: &str, cdata: bool) -> String {
     if cdata {
         format!("<![CDATA[{}]]>", text.replace("]]>", "]]]]><![CDATA[>"))
     } else {
-        toluu::xml::escape(&text)
+        toluu::render::xml::escape(&text)
     }
 }
 
@@ -163,8 +163,8 @@ fn feed_bytes(f: &Fields) -> Vec<u8> {
 /// The site every case renders into: one person reading the fuzzed feed.
 struct Harness {
     _dir: TestSite,
-    site: toluu::config::Site,
-    theme: toluu::theme::Theme,
+    site: toluu::site::Site,
+    theme: toluu::render::theme::Theme,
 }
 
 const FEED_URL: &str = "https://feed.example/blog/feed.xml";
@@ -175,8 +175,8 @@ static HARNESS: LazyLock<Harness> = LazyLock::new(|| {
         "people/ana.toml",
         &format!("name = \"Ana\"\n[[feeds]]\nurl = \"{FEED_URL}\"\n"),
     );
-    let site = toluu::config::load_site(dir.path()).expect("site loads");
-    let theme = toluu::theme::Theme::named(&site.config.theme).expect("theme");
+    let site = toluu::site::load_site(dir.path()).expect("site loads");
+    let theme = toluu::render::theme::Theme::named(&site.config.theme).expect("theme");
     Harness {
         _dir: dir,
         site,
@@ -202,8 +202,8 @@ fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
         prop_assert!(http(&item.link), "item link {:?}", item.link);
     }
     let h = &*HARNESS;
-    let entry: toluu::cache::CacheEntry = serde_json::from_value(serde_json::json!({
-        "format": toluu::cache::CACHE_FORMAT,
+    let entry: toluu::refresh::cache::CacheEntry = serde_json::from_value(serde_json::json!({
+        "format": toluu::refresh::cache::CACHE_FORMAT,
         "url": FEED_URL,
         "fetch": {"status": "ok", "fetched_at": fetched_at},
         "feed": feed,

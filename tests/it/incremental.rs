@@ -435,7 +435,7 @@ fn a_second_build_at_once_is_refused_with_the_other_pid_and_nothing_changes() {
     );
     let site = TestSite::new("");
     site.person("ana", "ana", &[server.url("/l.xml")]);
-    let held = toluu::lock::BuildLock::acquire(&site.path().join(".toluu/lock")).unwrap();
+    let held = toluu::refresh::lock::BuildLock::acquire(&site.path().join(".toluu/lock")).unwrap();
     let (code, _, stderr) = site.run(&["build"]);
     assert_eq!(code, 1, "{stderr}");
     assert!(
@@ -469,11 +469,11 @@ fn a_cache_file_of_the_older_format_is_ignored_and_refetched() {
     let site = TestSite::new("");
     site.person("ana", "ana", &[server.url("/o.xml")]);
     site.build().unwrap();
-    let cache = toluu::cache::Cache::new(site.path().join(".toluu/cache"));
+    let cache = toluu::refresh::cache::Cache::new(site.path().join(".toluu/cache"));
     let path = cache.path_for(&server.url("/o.xml"));
     let text = std::fs::read_to_string(&path).unwrap();
     let old = text.replacen(
-        &format!("\"format\": {}", toluu::cache::CACHE_FORMAT),
+        &format!("\"format\": {}", toluu::refresh::cache::CACHE_FORMAT),
         "\"format\": 1",
         1,
     );
@@ -518,8 +518,8 @@ fn a_second_build_of_the_example_site_makes_only_conditional_requests() {
     );
 
     let server = TestServer::start();
-    let example = toluu::config::load_site(&root).unwrap();
-    let committed = toluu::cache::Cache::new(root.join(".toluu/cache"));
+    let example = toluu::site::load_site(&root).unwrap();
+    let committed = toluu::refresh::cache::Cache::new(root.join(".toluu/cache"));
     let mut served = 0;
     for (n, key) in toluu::distinct_feeds(&example).iter().enumerate() {
         let feed = committed.load(key).unwrap().unwrap().feed.unwrap();

@@ -32,7 +32,7 @@ fn build(site: &TestSite) -> std::process::Child {
 }
 
 fn check_cache(site: &TestSite, urls: &[String], when: &str) {
-    let cache = toluu::cache::Cache::new(site.path().join(".toluu/cache"));
+    let cache = toluu::refresh::cache::Cache::new(site.path().join(".toluu/cache"));
     for url in urls {
         let entry = cache
             .load(url)

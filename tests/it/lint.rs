@@ -1,7 +1,7 @@
 //! `toluu check` reports one feed listed under different spellings by different people.
 
 use crate::TestSite;
-use toluu::cache::{CACHE_FORMAT, Cache, CacheEntry, FetchRecord, FetchStatus};
+use toluu::refresh::cache::{CACHE_FORMAT, Cache, CacheEntry, FetchRecord, FetchStatus};
 
 #[test]
 fn check_reports_one_feed_under_two_spellings() {

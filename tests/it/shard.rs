@@ -9,7 +9,7 @@ use crate::{TestSite, read_tree, rss};
 fn feed_paths(server: &TestServer, n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
-            let shard = toluu::shard::Shard::parse(&format!("{}/3", i % 3 + 1)).unwrap();
+            let shard = toluu::refresh::shard::Shard::parse(&format!("{}/3", i % 3 + 1)).unwrap();
             (0..)
                 .map(|salt| format!("/f{i}-{salt}.xml"))
                 .find(|path| shard.contains(&server.url(path)))

@@ -2,10 +2,11 @@
 //! `git log` when the site is a git checkout. The answer depends only on the checkout's
 //! commits (never on the clock), so a given checkout always builds the same site.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::Command;
 
+use super::SiteIndex;
 use crate::urls;
 
 /// Separates commits in the `git log` output; cannot occur in a diff line's first column.
@@ -75,6 +76,24 @@ fn url_in(line: &str) -> Option<String> {
     let inner = &rest[1..];
     let end = inner.find(quote)?;
     Some(inner[..end].replace("&amp;", "&"))
+}
+
+/// The feeds of the index by when they were first added to a list, newest first, from the
+/// site's git history; `None` when the site is not in a git checkout.
+pub fn recent_additions(site_dir: &Path, index: &SiteIndex) -> Option<Vec<(usize, i64)>> {
+    let first_added = first_added(site_dir)?;
+    let position: HashMap<&str, usize> = index
+        .feeds
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.url.as_str(), i))
+        .collect();
+    let mut out: Vec<(usize, i64)> = first_added
+        .iter()
+        .filter_map(|(url, &t)| Some((*position.get(url.as_str())?, t)))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Some(out)
 }
 
 #[cfg(test)]

@@ -19,8 +19,8 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tiny_http::{Header, Request, Response, Server};
 
-use crate::config::CONFIG_FILE;
-use crate::xml::escape;
+use crate::render::xml::escape;
+use crate::site::CONFIG_FILE;
 use crate::{BuildOptions, Error};
 
 /// Options of `toluu serve`.

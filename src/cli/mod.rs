@@ -5,11 +5,23 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::CommandFactory;
-use toluu::progress::{BuildProgress, Verbosity, error_label, warning_label};
-use toluu::{check, edit, scaffold, serve};
+use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command};
+pub mod args;
+pub mod check;
+pub mod init;
+pub mod progress;
+pub mod serve;
+pub mod suggest;
+
+use crate::site::edit;
+use args::{Cli, Command};
+use progress::{BuildProgress, Verbosity, error_label, warning_label};
+
+/// The `toluu` binary: parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    run(Cli::parse().command)
+}
 
 /// Runs `command`.
 pub fn run(command: Command) -> ExitCode {
@@ -20,17 +32,17 @@ pub fn run(command: Command) -> ExitCode {
             title,
             toluu_repo,
         } => {
-            let options = scaffold::InitOptions {
+            let options = init::InitOptions {
                 force,
                 title,
                 toluu_repo,
             };
-            match scaffold::init(&dir, &options) {
+            match init::init(&dir, &options) {
                 Ok(files) => {
                     for file in &files {
                         println!("created {}", file.display());
                     }
-                    println!("{}", scaffold::next_steps(&dir, &options));
+                    println!("{}", init::next_steps(&dir, &options));
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e),
@@ -42,12 +54,12 @@ pub fn run(command: Command) -> ExitCode {
             limit,
             json,
         } => {
-            let options = toluu::suggest::SuggestOptions {
+            let options = crate::cli::suggest::SuggestOptions {
                 person,
                 limit,
                 json,
             };
-            match toluu::suggest::suggest(&dir, &options) {
+            match crate::cli::suggest::suggest(&dir, &options) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS
@@ -56,7 +68,7 @@ pub fn run(command: Command) -> ExitCode {
             }
         }
         Command::EjectTheme { dir, theme, force } => {
-            match toluu::theme::eject_theme(&dir, theme.as_deref(), force) {
+            match crate::render::theme::eject_theme(&dir, theme.as_deref(), force) {
                 Ok(files) => {
                     println!("copied {} files into {}", files.len(), dir.display());
                     ExitCode::SUCCESS
@@ -70,12 +82,12 @@ pub fn run(command: Command) -> ExitCode {
             state_dir,
             at,
         } => {
-            let options = toluu::FetchOptions {
+            let options = crate::FetchOptions {
                 shard,
                 cache_dir: state_dir,
                 at,
             };
-            match toluu::fetch(&dir, &options) {
+            match crate::fetch(&dir, &options) {
                 Ok(summary) => {
                     eprintln!("{summary}");
                     ExitCode::SUCCESS
@@ -100,7 +112,7 @@ pub fn run(command: Command) -> ExitCode {
                 _ => Verbosity::Normal,
             };
             let (progress, observer) = BuildProgress::new(verbosity);
-            let options = toluu::BuildOptions {
+            let options = crate::BuildOptions {
                 offline,
                 base_url,
                 output_dir,
@@ -108,7 +120,7 @@ pub fn run(command: Command) -> ExitCode {
                 merge_state,
                 ..Default::default()
             };
-            let result = toluu::build(&dir, &options);
+            let result = crate::build(&dir, &options);
             progress.finish();
             match result {
                 Ok(summary) => {
@@ -221,7 +233,7 @@ pub fn run(command: Command) -> ExitCode {
             }
         }
         Command::Fmt { dir, check } => {
-            let report = toluu::fmt::fmt_site(&dir, check);
+            let report = crate::site::fmt::fmt_site(&dir, check);
             for file in &report.changed {
                 let verb = if check {
                     "would reformat"
@@ -231,7 +243,7 @@ pub fn run(command: Command) -> ExitCode {
                 println!("{verb} {}", dir.join(file).display());
             }
             if !report.problems.is_empty() {
-                return report_error(&toluu::Error::Config(report.problems));
+                return report_error(&crate::Error::Config(report.problems));
             }
             if check && !report.changed.is_empty() {
                 let n = report.changed.len();
@@ -253,9 +265,9 @@ pub fn run(command: Command) -> ExitCode {
 /// `toluu add`: find the feeds of `feed.url`, pick one, append it.
 fn add(dir: &Path, mut feed: edit::NewFeed, pick: Option<usize>) -> ExitCode {
     let url = feed.url.clone();
-    let fetch = match toluu::config::load_config(dir) {
+    let fetch = match crate::site::load_config(dir) {
         Ok(config) => config.fetch,
-        Err(problems) => return report_error(&toluu::Error::Config(problems)),
+        Err(problems) => return report_error(&crate::Error::Config(problems)),
     };
     let choices = match edit::discover(&url, &fetch) {
         Ok(choices) => choices,
@@ -320,9 +332,9 @@ fn fail(msg: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn report_error(e: &toluu::Error) -> ExitCode {
+fn report_error(e: &crate::Error) -> ExitCode {
     match e {
-        toluu::Error::Config(problems) => {
+        crate::Error::Config(problems) => {
             for p in problems {
                 eprintln!("{} {p}", error_label());
             }
@@ -333,6 +345,6 @@ fn report_error(e: &toluu::Error) -> ExitCode {
             );
             ExitCode::from(2)
         }
-        toluu::Error::Build(msg) => fail(msg),
+        crate::Error::Build(msg) => fail(msg),
     }
 }

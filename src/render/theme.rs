@@ -214,7 +214,7 @@ pub fn eject_theme(
     let name = match name {
         Some(name) => name.to_owned(),
         None if site_root.join("toluu.toml").is_file() => {
-            crate::config::load_config(site_root)
+            crate::site::load_config(site_root)
                 .map_err(crate::Error::Config)?
                 .theme
         }

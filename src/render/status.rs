@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::health::HealthState;
 use crate::index::SiteIndex;
+use crate::refresh::health::HealthState;
 
 /// One feed's row on the status page.
 #[derive(Debug, Serialize)]

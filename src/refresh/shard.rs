@@ -7,7 +7,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::cache::{CACHE_FORMAT, Cache, CacheEntry};
+use crate::refresh::cache::{CACHE_FORMAT, Cache, CacheEntry};
 
 /// One shard of N: `index` counts from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

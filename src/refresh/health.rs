@@ -9,9 +9,9 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::cache::{FetchRecord, FetchStatus};
-use crate::config::HealthConfig;
 use crate::refresh::Outcome;
+use crate::refresh::cache::{FetchRecord, FetchStatus};
+use crate::site::HealthConfig;
 
 /// A feed's state, as the status page and the summary name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

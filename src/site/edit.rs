@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 
-use crate::autodiscover::feed_links;
-use crate::cache::Cache;
-use crate::config::{self, FetchConfig, Subscription};
-use crate::fetch::{Fetcher, Response, Validators};
-use crate::opml::{BlogrollEntry, write_blogroll};
+use crate::parse::autodiscover::feed_links;
 use crate::parse::parse_feed;
+use crate::refresh::cache::Cache;
+use crate::refresh::fetch::{Fetcher, Response, Validators};
+use crate::site::opml::{BlogrollEntry, write_blogroll};
+use crate::site::{self, FetchConfig, Subscription};
 use crate::urls;
 
 /// Where sites commonly put their feed, tried when a page links to none.
@@ -245,7 +245,7 @@ pub fn add_feed(root: &Path, feed: &NewFeed) -> Result<PathBuf, String> {
         url: feed.url.clone(),
         key,
         title: None,
-        tags: config::normalize_tags(feed.tags.clone()),
+        tags: site::normalize_tags(feed.tags.clone()),
         note: feed.note.clone().filter(|n| !n.trim().is_empty()),
     };
     append(&mut doc, &sub)?;
@@ -282,7 +282,7 @@ pub fn import_opml(root: &Path, opml: &Path, person: &str) -> Result<ImportSumma
     let path = list_path(root, person)?;
     let text =
         fs::read_to_string(opml).map_err(|e| format!("{}: cannot read: {e}", opml.display()))?;
-    let parsed = crate::opml::parse_person(&text, opml, person.to_owned()).map_err(|ds| {
+    let parsed = crate::site::opml::parse_person(&text, opml, person.to_owned()).map_err(|ds| {
         ds.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
@@ -311,13 +311,13 @@ pub fn import_opml(root: &Path, opml: &Path, person: &str) -> Result<ImportSumma
 /// The site's feeds (or `person`'s) as an OPML 2.0 document. Tags become the `category`
 /// attribute; titles come from the cache when the feed was fetched, else the list.
 pub fn export_opml(root: &Path, person: Option<&str>) -> Result<String, String> {
-    let site = config::load_site(root).map_err(|ds| {
+    let site = site::load_site(root).map_err(|ds| {
         ds.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("\n")
     })?;
-    let people: Vec<&config::Person> = match person {
+    let people: Vec<&site::Person> = match person {
         Some(slug) => vec![
             site.people
                 .iter()

@@ -1,16 +1,16 @@
 //! The `toluu suggest` command, which prints the same suggestions as the site (see
-//! [`crate::discover`]) from the lists and the fetch cache, without fetching; and the feeds
+//! [`crate::index::discover`]) from the lists and the fetch cache, without fetching; and the feeds
 //! added most recently, for `/discover/`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::cache::Cache;
 use crate::index::SiteIndex;
-use crate::{Error, config, index, refresh};
+use crate::refresh::cache::Cache;
+use crate::{Error, index, refresh, site};
 
 /// Options of `toluu suggest`.
 #[derive(Debug, Clone, Default)]
@@ -59,7 +59,7 @@ fn round(x: f64) -> f64 {
 /// `toluu suggest`: loads the lists and whatever the fetch cache holds (never the network),
 /// and returns the suggestions as text or JSON.
 pub fn suggest(site_dir: &Path, options: &SuggestOptions) -> Result<String, Error> {
-    let mut site = config::load_site(site_dir).map_err(Error::Config)?;
+    let mut site = site::load_site(site_dir).map_err(Error::Config)?;
     if let Some(limit) = options.limit {
         site.config.discover.suggestions_per_person = limit;
     }
@@ -94,7 +94,7 @@ pub fn suggest(site_dir: &Path, options: &SuggestOptions) -> Result<String, Erro
     })
 }
 
-fn reason_text(index: &SiteIndex, reason: &crate::discover::Reason) -> String {
+fn reason_text(index: &SiteIndex, reason: &crate::index::discover::Reason) -> String {
     reason.text(
         |f| index.feeds[f as usize].title.clone(),
         |p| index.people[p as usize].name.clone(),
@@ -197,22 +197,4 @@ fn to_text(index: &SiteIndex, people: &[usize]) -> String {
         }
     }
     out
-}
-
-/// The feeds of the index by when they were first added to a list, newest first, from the
-/// site's git history; `None` when the site is not in a git checkout.
-pub fn recent_additions(site_dir: &Path, index: &SiteIndex) -> Option<Vec<(usize, i64)>> {
-    let first_added = crate::recent::first_added(site_dir)?;
-    let position: HashMap<&str, usize> = index
-        .feeds
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.url.as_str(), i))
-        .collect();
-    let mut out: Vec<(usize, i64)> = first_added
-        .iter()
-        .filter_map(|(url, &t)| Some((*position.get(url.as_str())?, t)))
-        .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Some(out)
 }

@@ -22,6 +22,7 @@ use crate::model::{Feed, Item};
 use crate::sanitize;
 use crate::urls::safe_url;
 
+pub mod autodiscover;
 mod dates;
 mod encoding;
 mod json;
@@ -184,7 +185,7 @@ fn looks_like_html(doc: &[u8]) -> bool {
 }
 
 fn not_a_feed_html(bytes: &[u8], url: &str) -> ParseError {
-    let links = crate::autodiscover::feed_links(&String::from_utf8_lossy(bytes), url);
+    let links = crate::parse::autodiscover::feed_links(&String::from_utf8_lossy(bytes), url);
     if links.is_empty() {
         ParseError("not a feed: an HTML page that links to no feed".to_owned())
     } else {

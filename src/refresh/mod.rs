@@ -2,6 +2,13 @@
 //! and update its cache file; or, offline, read the cache alone. Runs on a dedicated rayon pool
 //! sized by `fetch.concurrency`, since fetching waits on the network, not the CPU.
 
+pub mod cache;
+pub mod fetch;
+pub mod health;
+pub mod history;
+pub mod lock;
+pub mod shard;
+
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,12 +16,12 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
-use crate::cache::{CACHE_FORMAT, Cache, CacheEntry, FetchRecord, FetchStatus};
-use crate::config::{BuildConfig, FetchConfig};
-use crate::fetch::{Fetched, Fetcher, Response, ResponseMeta, Validators};
-use crate::history::{self, Keep};
 use crate::model::Feed;
 use crate::parse::parse_feed;
+use crate::refresh::cache::{CACHE_FORMAT, Cache, CacheEntry, FetchRecord, FetchStatus};
+use crate::refresh::fetch::{Fetched, Fetcher, Response, ResponseMeta, Validators};
+use crate::site::{BuildConfig, FetchConfig};
+use history::Keep;
 
 /// The longest a server's `Cache-Control: max-age` or `Retry-After` can hold a feed back, so a
 /// misconfigured server cannot freeze a feed for a year.

@@ -1,6 +1,6 @@
 //! One feed, several spellings: lists often write the same feed differently (`http` and
 //! `https`, with or without `www.` or a trailing slash, a FeedBurner address; the loose
-//! identity of [`crate::lint::loose_identity`]). Discovery counts each group as one feed, and
+//! identity of [`crate::site::lint::loose_identity`]). Discovery counts each group as one feed, and
 //! suggests it under the spelling the person is most likely to write.
 
 use std::collections::HashMap;
@@ -23,7 +23,7 @@ pub fn representatives(index: &SiteIndex, config: &DiscoverConfig) -> Vec<usize>
         .enumerate()
         .map(|(f, feed)| {
             *first
-                .entry(crate::lint::loose_identity(&feed.url))
+                .entry(crate::site::lint::loose_identity(&feed.url))
                 .or_insert(f)
         })
         .collect()

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::config::{Diagnostic, Person, Subscription, normalize_tags};
+use crate::render::xml::escape;
+use crate::site::{Diagnostic, Person, Subscription, normalize_tags};
 use crate::urls;
-use crate::xml::escape;
 
 /// Reads a person's list from an OPML export. Outlines nested in folders get the folders'
 /// names as tags; the owner's name comes from `<ownerName>`, else `<title>`, else the slug.

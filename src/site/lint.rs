@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::cache::Cache;
-use crate::config::{Diagnostic, Site};
+use crate::refresh::cache::Cache;
+use crate::site::{Diagnostic, Site};
 
 /// The same feed listed under different spellings: `http` and `https`, with and without `www.`
 /// or a trailing slash, a FeedBurner address (`feeds.feedburner.com/x`,

@@ -11,7 +11,7 @@ use reqwest::blocking::Client;
 use reqwest::header::{ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use reqwest::redirect::Policy;
 
-use crate::config::FetchConfig;
+use crate::site::FetchConfig;
 
 /// What the cache knows that makes a request conditional.
 #[derive(Debug, Clone, Default)]

@@ -80,7 +80,7 @@ impl Drop for BuildLock {
 }
 
 /// Removes the temp files a killed build left in `dir` (`.<name>.tmp<pid>`, see
-/// [`crate::cache::write_atomically`]); only safe while holding the lock.
+/// [`crate::files::write_atomically`]); only safe while holding the lock.
 pub fn sweep_temp_files(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;

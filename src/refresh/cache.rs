@@ -6,13 +6,13 @@
 //! corrupt or from another format version is reported and ignored: that feed is refetched.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use crate::files::write_atomically;
 use crate::model::Feed;
 
 /// The version of the cache file layout; files with another version are ignored.
@@ -181,20 +181,6 @@ impl Cache {
         json.push('\n');
         write_atomically(&path, json.as_bytes())
     }
-}
-
-/// Writes `bytes` to `path` through a temp file and a rename, so readers see the old or the new
-/// content, never a mix.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    fs::rename(&tmp, path)
 }
 
 /// The cache file name for a normalized URL: its host, for humans, and a hash, for uniqueness.

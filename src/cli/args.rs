@@ -107,8 +107,8 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Fetch only shard K of N (e.g. 2/4): a fixed split by URL hash.
-        #[arg(long, value_name = "K/N", value_parser = toluu::shard::Shard::parse)]
-        shard: Option<toluu::shard::Shard>,
+        #[arg(long, value_name = "K/N", value_parser = crate::refresh::shard::Shard::parse)]
+        shard: Option<crate::refresh::shard::Shard>,
         /// Write the state to this directory instead of the site's cache.
         #[arg(long, value_name = "DIR")]
         state_dir: Option<PathBuf>,

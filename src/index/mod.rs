@@ -2,16 +2,20 @@
 //! states. Feeds are identified by their normalized URL and numbered in a fixed order, so the
 //! same input gives the same index.
 
+pub mod discover;
+pub mod recent;
+pub mod search;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::cache::FetchRecord;
-use crate::config::{Person, Site};
-use crate::health::{self, Health};
 use crate::model::Item;
+use crate::refresh::cache::FetchRecord;
+use crate::refresh::health::{self, Health};
 use crate::refresh::{FeedState, Outcome};
+use crate::site::{Person, Site};
 
 /// A feed as the site shows it.
 #[derive(Debug)]
@@ -39,9 +43,9 @@ pub struct FeedInfo {
     pub fetch: Option<FetchRecord>,
     /// What happened this build.
     pub outcome: Outcome,
-    /// Its health, judged with the grace period (see [`crate::health`]).
+    /// Its health, judged with the grace period (see [`crate::refresh::health`]).
     pub health: Health,
-    /// When toluu first got content from it (see [`crate::cache::CacheEntry::first_seen`]).
+    /// When toluu first got content from it (see [`crate::refresh::cache::CacheEntry::first_seen`]).
     pub first_seen: Option<DateTime<Utc>>,
 }
 
@@ -94,7 +98,7 @@ pub struct SiteIndex {
     /// Tags, sorted by name.
     pub tags: Vec<TagInfo>,
     /// Suggestions, related feeds and similar people (ids are positions in `people`/`feeds`).
-    pub discovery: crate::discover::Discovery,
+    pub discovery: crate::index::discover::Discovery,
     /// Feeds by when they were first added to a list (Unix seconds), newest first, from the
     /// site's git history; `None` when the site is not a git checkout.
     pub recent: Option<Vec<(usize, i64)>>,
@@ -276,7 +280,7 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         discovery: Default::default(),
         recent: None,
     };
-    index.discovery = crate::discover::discover_index(&index, &site.config.discover);
+    index.discovery = crate::index::discover::discover_index(&index, &site.config.discover);
     index
 }
 

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use crate::config::Diagnostic;
+use crate::site::Diagnostic;
 
 /// The order of the top-level keys of a list.
 const PERSON_KEYS: &[&str] = &["name", "bio", "homepage", "avatar", "source"];
@@ -85,7 +85,7 @@ pub fn fmt_site(site_dir: &Path, check: bool) -> FmtReport {
             report.unchanged += 1;
             continue;
         }
-        if !check && let Err(e) = crate::cache::write_atomically(&path, formatted.as_bytes()) {
+        if !check && let Err(e) = crate::files::write_atomically(&path, formatted.as_bytes()) {
             report
                 .problems
                 .push(Diagnostic::file(&rel, format!("cannot write: {e}")));

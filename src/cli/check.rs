@@ -4,10 +4,10 @@
 use std::fs;
 use std::path::Path;
 
-use crate::cache::Cache;
-use crate::config::{self, Diagnostic, Site};
-use crate::lint;
+use crate::refresh::cache::Cache;
 use crate::report::{BuildReport, FeedReport};
+use crate::site::lint;
+use crate::site::{self, Diagnostic, Site};
 
 /// What `toluu check` found.
 #[derive(Debug, Default)]
@@ -31,7 +31,7 @@ pub struct CheckReport {
 /// Checks the site in `root`; with `fetch`, also fetches every feed once (see
 /// [`crate::check_feeds`]: the site's state and output are not touched).
 pub fn check(root: &Path, fetch: bool) -> CheckReport {
-    let site = match config::load_site(root) {
+    let site = match site::load_site(root) {
         Ok(site) => site,
         Err(errors) => {
             return CheckReport {
@@ -56,7 +56,7 @@ pub fn check(root: &Path, fetch: bool) -> CheckReport {
                 report.fetched = Some(summary);
             }
             Err(e) => report.errors.push(Diagnostic::file(
-                Path::new(config::CONFIG_FILE),
+                Path::new(site::CONFIG_FILE),
                 e.to_string(),
             )),
         }

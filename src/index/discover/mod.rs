@@ -26,8 +26,8 @@ mod spellings;
 mod suggestions;
 
 use rayon::prelude::*;
-use serde::Deserialize;
 
+pub use crate::site::DiscoverConfig;
 pub use reasons::Reason;
 pub use site::{community, discover_index, tag_terms, words};
 pub use spellings::representatives;
@@ -35,59 +35,6 @@ pub use spellings::representatives;
 use content::ContentIndex;
 use readership::Readership;
 use suggestions::{PersonResult, Workspace};
-
-/// `[discover]`: how suggestions are ranked and how many are shown.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DiscoverConfig {
-    /// Suggested feeds on each person's page (and from `toluu suggest`).
-    pub suggestions_per_person: usize,
-    /// Related feeds on each feed's page ("Readers also read").
-    pub related_per_feed: usize,
-    /// Similar people on each person's page ("Reads like you").
-    pub similar_people: usize,
-    /// How many most similar people (by list cosine) vote for a person's suggestions.
-    pub neighbours: usize,
-    /// Shrinkage λ of the feed–feed similarity `c/r · c/(c + λ)` for `c` shared readers of `r`.
-    pub shrinkage: f64,
-    /// Readers of one feed looked at, at most: bigger reader sets are sampled (every k-th
-    /// reader in a fixed order), so the cost grows with follows, not with people².
-    pub max_readers_sampled: usize,
-    /// Weight of the people signal (user-kNN).
-    pub weight_people: f64,
-    /// Weight of the feed signal (feed–feed co-readership).
-    pub weight_feeds: f64,
-    /// Weight of the content signal (tags and text, TF-IDF cosine).
-    pub weight_content: f64,
-    /// Show "added most recently" on `/discover/` from the lists' git history (when the site
-    /// is a git checkout).
-    pub recent_from_git: bool,
-    /// Weight of the popularity prior, `ln(1 + readers) / ln(1 + most readers)`, added to
-    /// feeds that another signal already found.
-    pub weight_popularity: f64,
-    /// Count the spellings of one feed (`http`/`https`, `www.`, a trailing slash, FeedBurner)
-    /// as one feed in discovery (see `discover::spellings`).
-    pub merge_spellings: bool,
-}
-
-impl Default for DiscoverConfig {
-    fn default() -> Self {
-        DiscoverConfig {
-            suggestions_per_person: 10,
-            related_per_feed: 5,
-            similar_people: 5,
-            neighbours: 50,
-            shrinkage: 5.0,
-            max_readers_sampled: 50,
-            weight_people: 1.0,
-            weight_feeds: 1.0,
-            weight_content: 0.2,
-            weight_popularity: 0.25,
-            recent_from_git: true,
-            merge_spellings: true,
-        }
-    }
-}
 
 /// What discovery knows about one feed besides its readers.
 #[derive(Debug, Clone, Default)]

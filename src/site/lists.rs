@@ -1,0 +1,224 @@
+//! The reading lists: `people/<slug>.toml` (or `.opml`), one person each.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::diagnostic::Diagnostic;
+use super::toml_errors::from_str_lenient;
+use crate::urls;
+
+/// A person and their reading list.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// The file stem of their list, used in URLs.
+    pub slug: String,
+    /// The file the list came from, relative to the site directory.
+    pub file: PathBuf,
+    /// Their display name.
+    pub name: String,
+    /// A short bio, in markdown.
+    pub bio: String,
+    /// Their home page, if given.
+    pub homepage: Option<String>,
+    /// Their avatar image URL, if given.
+    pub avatar: Option<String>,
+    /// The feeds they read, in the order written.
+    pub feeds: Vec<Subscription>,
+}
+
+/// One feed in a person's list.
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    /// The URL as written in the list.
+    pub url: String,
+    /// The URL normalized by [`urls::normalize`]: the feed's identity.
+    pub key: String,
+    /// A title that overrides the feed's own.
+    pub title: Option<String>,
+    /// The person's tags for this feed, lowercased.
+    pub tags: Vec<String>,
+    /// Why they read it, in markdown.
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonFile {
+    // Optional here so that a missing name is reported with the file's other problems.
+    #[serde(default)]
+    name: Option<Spanned<String>>,
+    #[serde(default)]
+    bio: String,
+    #[serde(default)]
+    homepage: Option<Spanned<String>>,
+    #[serde(default)]
+    avatar: Option<Spanned<String>>,
+    /// Where the list came from (for imported lists); informational.
+    #[serde(default)]
+    #[allow(dead_code)]
+    source: Option<String>,
+    #[serde(default)]
+    feeds: Vec<Spanned<FeedEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedEntry {
+    #[serde(default)]
+    url: Option<Spanned<String>>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+fn slug_of(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn check_slug(rel: &Path, slug: &str) -> Result<(), Diagnostic> {
+    let ok = !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Diagnostic::file(
+            rel,
+            format!(
+                "file name '{slug}' is not a valid person slug, expected lowercase letters, digits, '-' or '_'"
+            ),
+        ))
+    }
+}
+
+pub(super) fn load_person(path: &Path, rel: &Path) -> Result<Person, Vec<Diagnostic>> {
+    let slug = slug_of(path);
+    check_slug(rel, &slug).map_err(|d| vec![d])?;
+    let text = fs::read_to_string(path)
+        .map_err(|e| vec![Diagnostic::file(rel, format!("cannot read: {e}"))])?;
+    if extension(path) == "opml" {
+        return crate::site::opml::parse_person(&text, rel, slug);
+    }
+    let (file, mut problems) = from_str_lenient::<PersonFile>(rel, &text);
+    let Some(file) = file else {
+        return Err(problems);
+    };
+    let name = match &file.name {
+        Some(name) if name.get_ref().trim().is_empty() => {
+            problems.push(Diagnostic::at(
+                rel,
+                &text,
+                name.span().start,
+                "name is empty, expected the person's display name",
+            ));
+            String::new()
+        }
+        Some(name) => name.get_ref().trim().to_owned(),
+        None => {
+            problems.push(Diagnostic::file(
+                rel,
+                "missing `name`, expected the person's display name, e.g. name = \"Ana Lima\"",
+            ));
+            String::new()
+        }
+    };
+    let mut check_url = |field: &str, value: &Option<Spanned<String>>| -> Option<String> {
+        let value = value.as_ref()?;
+        match urls::normalize(value.get_ref()) {
+            Ok(_) => Some(value.get_ref().trim().to_owned()),
+            Err(e) => {
+                problems.push(Diagnostic::at(
+                    rel,
+                    &text,
+                    value.span().start,
+                    format!("{field}: {e}"),
+                ));
+                None
+            }
+        }
+    };
+    let homepage = check_url("homepage", &file.homepage);
+    let avatar = check_url("avatar", &file.avatar);
+    let mut feeds: Vec<Subscription> = Vec::new();
+    for entry in file.feeds {
+        let entry_start = entry.span().start;
+        let entry = entry.into_inner();
+        let Some(url) = &entry.url else {
+            problems.push(Diagnostic::at(
+                rel,
+                &text,
+                entry_start,
+                "feed has no `url`, expected e.g. url = \"https://example.org/feed.xml\"",
+            ));
+            continue;
+        };
+        let raw = url.get_ref();
+        let key = match urls::normalize(raw) {
+            Ok(key) => key,
+            Err(e) => {
+                problems.push(Diagnostic::at(
+                    rel,
+                    &text,
+                    url.span().start,
+                    format!("feed url '{raw}': {e}"),
+                ));
+                continue;
+            }
+        };
+        if feeds.iter().any(|f| f.key == key) {
+            problems.push(Diagnostic::at(
+                rel,
+                &text,
+                url.span().start,
+                format!("feed '{raw}' is listed twice in this list"),
+            ));
+            continue;
+        }
+        feeds.push(Subscription {
+            url: raw.trim().to_owned(),
+            key,
+            title: entry.title.filter(|t| !t.trim().is_empty()),
+            tags: normalize_tags(entry.tags),
+            note: entry.note.filter(|n| !n.trim().is_empty()),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Person {
+        slug,
+        file: rel.to_owned(),
+        name,
+        bio: file.bio,
+        homepage,
+        avatar,
+        feeds,
+    })
+}
+
+/// Lowercases and trims tags, drops empty ones and duplicates, keeps the order written.
+pub fn normalize_tags(tags: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = tag.trim().to_lowercase();
+        if !tag.is_empty() && !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    out
+}
+
+/// The extension of `path`, or "" when it has none.
+pub(super) fn extension(path: &Path) -> &str {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("")
+}
