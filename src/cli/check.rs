@@ -44,7 +44,13 @@ pub fn check(root: &Path, fetch: bool) -> CheckReport {
     let mut report = CheckReport {
         people: site.people.len(),
         feeds: crate::distinct_feeds(&site).len(),
-        warnings: lint::same_feed_spellings(&site, &cache),
+        warnings: lint::same_feed_spellings(&site, |key| {
+            cache
+                .load(key)
+                .ok()
+                .flatten()
+                .and_then(|e| e.fetch.final_url)
+        }),
         ..CheckReport::default()
     };
     if fetch {

@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser};
 
 pub mod args;
 pub mod check;
+pub mod export;
 pub mod init;
 pub mod progress;
 pub mod serve;
@@ -192,7 +193,7 @@ pub fn run(command: Command) -> ExitCode {
             person,
             output,
             site,
-        } => match edit::export_opml(&site.dir, person.as_deref()) {
+        } => match export::export_opml(&site.dir, person.as_deref()) {
             Ok(opml) => match output {
                 Some(path) => match std::fs::write(&path, opml) {
                     Ok(()) => ExitCode::SUCCESS,
@@ -269,7 +270,7 @@ fn add(dir: &Path, mut feed: edit::NewFeed, pick: Option<usize>) -> ExitCode {
         Ok(config) => config.fetch,
         Err(problems) => return report_error(&crate::Error::Config(problems)),
     };
-    let choices = match edit::discover(&url, &fetch) {
+    let choices = match crate::refresh::autodiscover::discover(&url, &fetch) {
         Ok(choices) => choices,
         Err(e) => return fail(&e),
     };

@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use crate::index::SiteIndex;
-use crate::render::OutputFile;
 
 /// Where the index is written, relative to the output root.
 pub const SEARCH_PATH: &str = "search.json";
@@ -24,8 +23,9 @@ struct SearchIndex<'a> {
     posts: Vec<(&'a str, &'a str, usize, String)>,
 }
 
-/// Builds `search.json` from the index. Paths are relative to the site root.
-pub fn search_index(index: &SiteIndex) -> OutputFile {
+/// The bytes of `search.json` (written at [`SEARCH_PATH`]), from the index. Paths are
+/// relative to the site root.
+pub fn search_index(index: &SiteIndex) -> Vec<u8> {
     let data = SearchIndex {
         feeds: index
             .feeds
@@ -56,8 +56,5 @@ pub fn search_index(index: &SiteIndex) -> OutputFile {
     };
     let mut bytes = serde_json::to_vec(&data).expect("plain strings and numbers serialize");
     bytes.push(b'\n');
-    OutputFile {
-        path: SEARCH_PATH.to_owned(),
-        bytes,
-    }
+    bytes
 }

@@ -2,6 +2,7 @@
 //! and update its cache file; or, offline, read the cache alone. Runs on a dedicated rayon pool
 //! sized by `fetch.concurrency`, since fetching waits on the network, not the CPU.
 
+pub mod autodiscover;
 pub mod cache;
 pub mod fetch;
 pub mod health;

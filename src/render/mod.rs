@@ -14,15 +14,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::index::{FeedInfo, PostRef, SiteIndex};
+use crate::index::{FeedInfo, PostRef, SiteIndex, search};
 use crate::render::theme::Theme;
 use crate::render::xml::escape;
-use crate::site::opml::{BlogrollEntry, write_blogroll};
 use crate::site::{Site, SiteConfig};
+use opml::{BlogrollEntry, write_blogroll};
 
 mod ahead;
 mod discover;
 pub mod markdown;
+pub mod opml;
 mod pages;
 pub mod status;
 mod syndication;
@@ -351,7 +352,10 @@ pub fn render_site_into(
         emit.emit(file)?;
     }
     emit.emit(sitemap)?;
-    emit.emit(crate::index::search::search_index(index))?;
+    emit.emit(OutputFile {
+        path: search::SEARCH_PATH.to_owned(),
+        bytes: search::search_index(index),
+    })?;
     let mut files = emit.count.into_inner();
     for (path, bytes) in statics {
         sink(OutputFile { path, bytes })?;

@@ -1,39 +1,15 @@
-//! Changing reading lists from the command line: `add` (with feed discovery), `import` and
-//! `export` of OPML. Lists are edited with toml_edit, so comments and formatting stay.
+//! Changing reading lists from the command line: appending a feed (`add`) and importing an
+//! OPML file (`import`). Lists are edited with toml_edit, so comments and formatting stay.
+//! Finding the feed of a URL is the refresh stage's (`refresh::autodiscover`).
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 
-use crate::parse::autodiscover::feed_links;
-use crate::parse::parse_feed;
-use crate::refresh::cache::Cache;
-use crate::refresh::fetch::{Fetcher, Response, Validators};
-use crate::site::opml::{BlogrollEntry, write_blogroll};
-use crate::site::{self, FetchConfig, Subscription};
+use super::person::{Subscription, normalize_tags};
 use crate::urls;
-
-/// Where sites commonly put their feed, tried when a page links to none.
-pub const COMMON_PATHS: [&str; 6] = [
-    "/feed",
-    "/rss.xml",
-    "/atom.xml",
-    "/index.xml",
-    "/feed.xml",
-    "/feed.json",
-];
-
-/// A feed found for a URL, verified to parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
-    /// The feed URL.
-    pub url: String,
-    /// The feed's own title.
-    pub title: String,
-}
 
 /// A feed to append to a person's list.
 #[derive(Debug, Clone, Default)]
@@ -48,81 +24,6 @@ pub struct NewFeed {
     pub note: Option<String>,
     /// The person's name, when the list is created.
     pub name: Option<String>,
-}
-
-/// Finds the feeds of `url`: the URL itself when it is a feed; else the feeds its page
-/// advertises with `<link rel="alternate">`; else the [`COMMON_PATHS`] of its host. Every
-/// candidate is fetched and parsed; only feeds that parse are returned, in page order.
-pub fn discover(url: &str, config: &FetchConfig) -> Result<Vec<Candidate>, String> {
-    urls::normalize(url).map_err(|e| format!("'{url}': {e}"))?;
-    let fetcher = Fetcher::new(config)?;
-    let (bytes, page_url) = match fetcher.get(url, &Validators::default()) {
-        Response::Body {
-            bytes, final_url, ..
-        } => (bytes, final_url),
-        Response::NotModified => return Err(format!("{url}: unexpected HTTP 304")),
-        Response::Failed { error, .. } => return Err(format!("{url}: {error}")),
-    };
-    if let Some(candidate) = as_feed(&bytes, &page_url) {
-        return Ok(vec![candidate]);
-    }
-    let linked = feed_links(&String::from_utf8_lossy(&bytes), &page_url);
-    let (tried, found) = verify(&fetcher, &linked);
-    if !found.is_empty() {
-        return Ok(found);
-    }
-    let base = url::Url::parse(&page_url).map_err(|e| format!("{page_url}: {e}"))?;
-    let common: Vec<String> = COMMON_PATHS
-        .iter()
-        .filter_map(|p| base.join(p).ok().map(String::from))
-        .collect();
-    let (_, found) = verify(&fetcher, &common);
-    if !found.is_empty() {
-        return Ok(found);
-    }
-    let mut why = format!("{url}: no feed found: it is not a feed");
-    if linked.is_empty() {
-        why.push_str(", its page links to no feed");
-    }
-    for (link, reason) in &tried {
-        why.push_str(&format!("\n  it links to {link}: {reason}"));
-    }
-    why.push_str(&format!(
-        "\n  and none of {} answers with a feed",
-        COMMON_PATHS.join(", ")
-    ));
-    Err(why)
-}
-
-fn as_feed(bytes: &[u8], url: &str) -> Option<Candidate> {
-    let feed = parse_feed(bytes, url, chrono::Utc::now(), 1).ok()?;
-    Some(Candidate {
-        url: url.to_owned(),
-        title: feed.title,
-    })
-}
-
-/// Fetches each of `links`; returns the failures (link, reason) and the feeds.
-fn verify(fetcher: &Fetcher, links: &[String]) -> (Vec<(String, String)>, Vec<Candidate>) {
-    let mut failed = Vec::new();
-    let mut found: Vec<Candidate> = Vec::new();
-    for link in links {
-        match fetcher.get(link, &Validators::default()) {
-            Response::Body {
-                bytes, final_url, ..
-            } => match parse_feed(&bytes, &final_url, chrono::Utc::now(), 1) {
-                Ok(feed) if !found.iter().any(|c| c.url == final_url) => found.push(Candidate {
-                    url: final_url,
-                    title: feed.title,
-                }),
-                Ok(_) => {}
-                Err(e) => failed.push((link.clone(), e.0)),
-            },
-            Response::NotModified => failed.push((link.clone(), "HTTP 304".to_owned())),
-            Response::Failed { error, .. } => failed.push((link.clone(), error)),
-        }
-    }
-    (failed, found)
 }
 
 /// The list file of `slug`, checked to be a valid slug.
@@ -245,7 +146,7 @@ pub fn add_feed(root: &Path, feed: &NewFeed) -> Result<PathBuf, String> {
         url: feed.url.clone(),
         key,
         title: None,
-        tags: site::normalize_tags(feed.tags.clone()),
+        tags: normalize_tags(feed.tags.clone()),
         note: feed.note.clone().filter(|n| !n.trim().is_empty()),
     };
     append(&mut doc, &sub)?;
@@ -306,70 +207,6 @@ pub fn import_opml(root: &Path, opml: &Path, person: &str) -> Result<ImportSumma
         added,
         skipped,
     })
-}
-
-/// The site's feeds (or `person`'s) as an OPML 2.0 document. Tags become the `category`
-/// attribute; titles come from the cache when the feed was fetched, else the list.
-pub fn export_opml(root: &Path, person: Option<&str>) -> Result<String, String> {
-    let site = site::load_site(root).map_err(|ds| {
-        ds.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-    })?;
-    let people: Vec<&site::Person> = match person {
-        Some(slug) => vec![
-            site.people
-                .iter()
-                .find(|p| p.slug == slug)
-                .ok_or_else(|| format!("no person '{slug}' in {}/people", root.display()))?,
-        ],
-        None => site.people.iter().collect(),
-    };
-    // One entry per feed, with every tag any of the people gave it.
-    let mut feeds: BTreeMap<&str, (&Subscription, Vec<String>)> = BTreeMap::new();
-    for p in &people {
-        for sub in &p.feeds {
-            let entry = feeds.entry(&sub.key).or_insert((sub, Vec::new()));
-            for tag in &sub.tags {
-                if !entry.1.contains(tag) {
-                    entry.1.push(tag.clone());
-                }
-            }
-        }
-    }
-    let cache = Cache::new(root.join(&site.config.build.cache_dir));
-    let known: Vec<(String, Option<String>)> = feeds
-        .values()
-        .map(|(sub, _)| {
-            let cached = cache.load(&sub.key).ok().flatten().and_then(|e| e.feed);
-            let title = sub
-                .title
-                .clone()
-                .or_else(|| cached.as_ref().map(|f| f.title.clone()))
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| sub.url.clone());
-            (title, cached.and_then(|f| f.site_link))
-        })
-        .collect();
-    let entries: Vec<BlogrollEntry<'_>> = feeds
-        .values()
-        .zip(&known)
-        .map(|((sub, tags), (title, html))| BlogrollEntry {
-            title,
-            xml_url: &sub.url,
-            html_url: html.as_deref(),
-            tags,
-        })
-        .collect();
-    let (title, owner) = match people.as_slice() {
-        [p] if person.is_some() => (
-            format!("{} — {}", p.name, site.config.title),
-            Some(p.name.as_str()),
-        ),
-        _ => (site.config.title.clone(), None),
-    };
-    Ok(write_blogroll(&title, owner, &entries))
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use crate::site::Diagnostic;
+use super::diagnostic::Diagnostic;
 
 /// The order of the top-level keys of a list.
 const PERSON_KEYS: &[&str] = &["name", "bio", "homepage", "avatar", "source"];

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::refresh::cache::Cache;
-use crate::site::{Diagnostic, Site};
+use super::Site;
+use super::diagnostic::Diagnostic;
 
 /// The same feed listed under different spellings: `http` and `https`, with and without `www.`
 /// or a trailing slash, a FeedBurner address (`feeds.feedburner.com/x`,
@@ -14,7 +14,12 @@ use crate::site::{Diagnostic, Site};
 ///
 /// Returns one diagnostic per spelling other than the first one seen (people in slug order,
 /// feeds in list order), located at that spelling in its list and naming the first.
-pub fn same_feed_spellings(site: &Site, cache: &Cache) -> Vec<Diagnostic> {
+/// `redirected_to` gives the address a feed (normalized key) was last seen to redirect to,
+/// from the state, when the caller has one.
+pub fn same_feed_spellings(
+    site: &Site,
+    redirected_to: impl Fn(&str) -> Option<String>,
+) -> Vec<Diagnostic> {
     // Every written spelling: (normalized key, raw url, person index).
     let mut spellings: Vec<(&str, &str, usize)> = Vec::new();
     for (p, person) in site.people.iter().enumerate() {
@@ -30,9 +35,7 @@ pub fn same_feed_spellings(site: &Site, cache: &Cache) -> Vec<Diagnostic> {
     let mut by_loose: BTreeMap<String, usize> = BTreeMap::new();
     for (i, key) in keys.iter().enumerate() {
         let mut identities = vec![loose_identity(key)];
-        if let Ok(Some(entry)) = cache.load(key)
-            && let Some(final_url) = entry.fetch.final_url
-        {
+        if let Some(final_url) = redirected_to(key) {
             identities.push(loose_identity(&final_url));
         }
         for id in identities {

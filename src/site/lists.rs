@@ -1,48 +1,15 @@
 //! The reading lists: `people/<slug>.toml` (or `.opml`), one person each.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::diagnostic::Diagnostic;
+use super::person::{Person, Subscription, normalize_tags};
 use super::toml_errors::from_str_lenient;
 use crate::urls;
-
-/// A person and their reading list.
-#[derive(Debug, Clone)]
-pub struct Person {
-    /// The file stem of their list, used in URLs.
-    pub slug: String,
-    /// The file the list came from, relative to the site directory.
-    pub file: PathBuf,
-    /// Their display name.
-    pub name: String,
-    /// A short bio, in markdown.
-    pub bio: String,
-    /// Their home page, if given.
-    pub homepage: Option<String>,
-    /// Their avatar image URL, if given.
-    pub avatar: Option<String>,
-    /// The feeds they read, in the order written.
-    pub feeds: Vec<Subscription>,
-}
-
-/// One feed in a person's list.
-#[derive(Debug, Clone)]
-pub struct Subscription {
-    /// The URL as written in the list.
-    pub url: String,
-    /// The URL normalized by [`urls::normalize`]: the feed's identity.
-    pub key: String,
-    /// A title that overrides the feed's own.
-    pub title: Option<String>,
-    /// The person's tags for this feed, lowercased.
-    pub tags: Vec<String>,
-    /// Why they read it, in markdown.
-    pub note: Option<String>,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -204,18 +171,6 @@ pub(super) fn load_person(path: &Path, rel: &Path) -> Result<Person, Vec<Diagnos
         avatar,
         feeds,
     })
-}
-
-/// Lowercases and trims tags, drops empty ones and duplicates, keeps the order written.
-pub fn normalize_tags(tags: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for tag in tags {
-        let tag = tag.trim().to_lowercase();
-        if !tag.is_empty() && !out.contains(&tag) {
-            out.push(tag);
-        }
-    }
-    out
 }
 
 /// The extension of `path`, or "" when it has none.

@@ -13,6 +13,7 @@ pub mod fmt;
 pub mod lint;
 pub mod lists;
 pub mod opml;
+pub mod person;
 pub mod toml_errors;
 
 use std::fs;
@@ -23,7 +24,7 @@ pub use config::{
     load_config,
 };
 pub use diagnostic::Diagnostic;
-pub use lists::{Person, Subscription, normalize_tags};
+pub use person::{Person, Subscription, normalize_tags};
 
 use lists::extension;
 

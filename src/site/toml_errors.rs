@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use toml_edit::{Document, Item, Table, Value};
 
-use crate::site::Diagnostic;
+use super::diagnostic::Diagnostic;
 
 /// The most unknown keys reported for one file.
 const MAX_UNKNOWN: usize = 100;

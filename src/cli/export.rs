@@ -1,0 +1,72 @@
+//! `toluu export`: the site's feeds (or one person's) as an OPML file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::refresh::cache::Cache;
+use crate::render::opml::{BlogrollEntry, write_blogroll};
+use crate::site::{self, Subscription};
+
+/// The site's feeds (or `person`'s) as an OPML 2.0 document. Tags become the `category`
+/// attribute; titles come from the cache when the feed was fetched, else the list.
+pub fn export_opml(root: &Path, person: Option<&str>) -> Result<String, String> {
+    let site = site::load_site(root).map_err(|ds| {
+        ds.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let people: Vec<&site::Person> = match person {
+        Some(slug) => vec![
+            site.people
+                .iter()
+                .find(|p| p.slug == slug)
+                .ok_or_else(|| format!("no person '{slug}' in {}/people", root.display()))?,
+        ],
+        None => site.people.iter().collect(),
+    };
+    // One entry per feed, with every tag any of the people gave it.
+    let mut feeds: BTreeMap<&str, (&Subscription, Vec<String>)> = BTreeMap::new();
+    for p in &people {
+        for sub in &p.feeds {
+            let entry = feeds.entry(&sub.key).or_insert((sub, Vec::new()));
+            for tag in &sub.tags {
+                if !entry.1.contains(tag) {
+                    entry.1.push(tag.clone());
+                }
+            }
+        }
+    }
+    let cache = Cache::new(root.join(&site.config.build.cache_dir));
+    let known: Vec<(String, Option<String>)> = feeds
+        .values()
+        .map(|(sub, _)| {
+            let cached = cache.load(&sub.key).ok().flatten().and_then(|e| e.feed);
+            let title = sub
+                .title
+                .clone()
+                .or_else(|| cached.as_ref().map(|f| f.title.clone()))
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| sub.url.clone());
+            (title, cached.and_then(|f| f.site_link))
+        })
+        .collect();
+    let entries: Vec<BlogrollEntry<'_>> = feeds
+        .values()
+        .zip(&known)
+        .map(|((sub, tags), (title, html))| BlogrollEntry {
+            title,
+            xml_url: &sub.url,
+            html_url: html.as_deref(),
+            tags,
+        })
+        .collect();
+    let (title, owner) = match people.as_slice() {
+        [p] if person.is_some() => (
+            format!("{} — {}", p.name, site.config.title),
+            Some(p.name.as_str()),
+        ),
+        _ => (site.config.title.clone(), None),
+    };
+    Ok(write_blogroll(&title, owner, &entries))
+}
