@@ -101,8 +101,34 @@ pub fn fmt_site(site_dir: &Path, check: bool) -> FmtReport {
 pub fn format_list(text: &str) -> Result<String, toml_edit::TomlError> {
     let mut doc: DocumentMut = text.parse()?;
     let root = doc.as_table_mut();
+    feeds_as_array_of_tables(root);
+    // A comment block at the top of the file followed by a blank line is about the whole file:
+    // it stays at the top whatever key comes first.
+    let header = take_file_header(root);
+    format_table(root, PERSON_KEYS);
+    if !header.is_empty() {
+        put_header_first(root, &header);
+    }
+    order_tables(&mut doc);
+    let trailing = comments(doc.trailing().as_str().unwrap_or(""));
+    doc.set_trailing(if trailing.is_empty() {
+        String::new()
+    } else {
+        format!("\n{trailing}")
+    });
+    let mut out = doc.to_string();
+    // Trailing whitespace inside a comment or after a value is never meaningful in a list.
+    out = out
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let trimmed = out.trim_end_matches('\n');
+    Ok(format!("{}\n", trimmed.trim_start_matches('\n')))
+}
 
-    // An inline array of feed tables becomes an array of tables.
+/// An inline array of feed tables becomes an array of tables.
+fn feeds_as_array_of_tables(root: &mut Table) {
     if let Some(item) = root.get_mut("feeds")
         && item.is_array()
     {
@@ -112,30 +138,31 @@ pub fn format_list(text: &str) -> Result<String, toml_edit::TomlError> {
             Err(original) => original,
         };
     }
+}
 
-    // A comment block at the top of the file followed by a blank line is about the whole file:
-    // it stays at the top whatever key comes first.
-    let header = take_file_header(root);
-    format_table(root, PERSON_KEYS);
-    if !header.is_empty() {
-        let first_key = root
-            .iter()
-            .find(|(_, item)| item.is_value())
-            .map(|(k, _)| k.to_owned());
-        // `take_file_header` found the header on a plain value, so there is a first key.
-        if let Some(key) = first_key
-            && let Some(mut k) = root.key_mut(&key)
-        {
-            let rest = k
-                .leaf_decor()
-                .prefix()
-                .and_then(|p| p.as_str())
-                .unwrap_or("")
-                .to_owned();
-            k.leaf_decor_mut().set_prefix(format!("{header}\n{rest}"));
-        }
+/// Puts the file's header comment before the first plain value.
+fn put_header_first(root: &mut Table, header: &str) {
+    let first_key = root
+        .iter()
+        .find(|(_, item)| item.is_value())
+        .map(|(k, _)| k.to_owned());
+    // `take_file_header` found the header on a plain value, so there is a first key.
+    if let Some(key) = first_key
+        && let Some(mut k) = root.key_mut(&key)
+    {
+        let rest = k
+            .leaf_decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .unwrap_or("")
+            .to_owned();
+        k.leaf_decor_mut().set_prefix(format!("{header}\n{rest}"));
     }
-    let has_root_values = root.iter().any(|(_, item)| item.is_value());
+}
+
+/// Formats every table and array of tables, and numbers them in the order they are written.
+fn order_tables(doc: &mut DocumentMut) {
+    let has_root_values = doc.as_table().iter().any(|(_, item)| item.is_value());
     let mut position = 1;
     let mut first_table = !has_root_values;
     for (_, item) in doc.as_table_mut().iter_mut() {
@@ -153,21 +180,6 @@ pub fn format_list(text: &str) -> Result<String, toml_edit::TomlError> {
             _ => {}
         }
     }
-    let trailing = comments(doc.trailing().as_str().unwrap_or(""));
-    doc.set_trailing(if trailing.is_empty() {
-        String::new()
-    } else {
-        format!("\n{trailing}")
-    });
-    let mut out = doc.to_string();
-    // Trailing whitespace inside a comment or after a value is never meaningful in a list.
-    out = out
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let trimmed = out.trim_end_matches('\n');
-    Ok(format!("{}\n", trimmed.trim_start_matches('\n')))
 }
 
 fn format_feeds(aot: &mut ArrayOfTables, position: &mut isize, first_table: &mut bool) {

@@ -68,99 +68,30 @@ fn check_slug(rel: &Path, slug: &str) -> Result<(), Diagnostic> {
     }
 }
 
+/// Loads one list file, TOML or OPML; returns every problem found in it.
 pub(super) fn load_person(path: &Path, rel: &Path) -> Result<Person, Vec<Diagnostic>> {
     let slug = slug_of(path);
     check_slug(rel, &slug).map_err(|d| vec![d])?;
     let text = fs::read_to_string(path)
         .map_err(|e| vec![Diagnostic::file(rel, format!("cannot read: {e}"))])?;
     if extension(path) == "opml" {
-        return crate::site::opml::parse_person(&text, rel, slug);
+        return super::opml::parse_person(&text, rel, slug);
     }
-    let (file, mut problems) = from_str_lenient::<PersonFile>(rel, &text);
+    let (file, problems) = from_str_lenient::<PersonFile>(rel, &text);
     let Some(file) = file else {
         return Err(problems);
     };
-    let name = match &file.name {
-        Some(name) if name.get_ref().trim().is_empty() => {
-            problems.push(Diagnostic::at(
-                rel,
-                &text,
-                name.span().start,
-                "name is empty, expected the person's display name",
-            ));
-            String::new()
-        }
-        Some(name) => name.get_ref().trim().to_owned(),
-        None => {
-            problems.push(Diagnostic::file(
-                rel,
-                "missing `name`, expected the person's display name, e.g. name = \"Ana Lima\"",
-            ));
-            String::new()
-        }
+    let mut list = ListText {
+        rel,
+        text: &text,
+        problems,
     };
-    let mut check_url = |field: &str, value: &Option<Spanned<String>>| -> Option<String> {
-        let value = value.as_ref()?;
-        match urls::normalize(value.get_ref()) {
-            Ok(_) => Some(value.get_ref().trim().to_owned()),
-            Err(e) => {
-                problems.push(Diagnostic::at(
-                    rel,
-                    &text,
-                    value.span().start,
-                    format!("{field}: {e}"),
-                ));
-                None
-            }
-        }
-    };
-    let homepage = check_url("homepage", &file.homepage);
-    let avatar = check_url("avatar", &file.avatar);
-    let mut feeds: Vec<Subscription> = Vec::new();
-    for entry in file.feeds {
-        let entry_start = entry.span().start;
-        let entry = entry.into_inner();
-        let Some(url) = &entry.url else {
-            problems.push(Diagnostic::at(
-                rel,
-                &text,
-                entry_start,
-                "feed has no `url`, expected e.g. url = \"https://example.org/feed.xml\"",
-            ));
-            continue;
-        };
-        let raw = url.get_ref();
-        let key = match urls::normalize(raw) {
-            Ok(key) => key,
-            Err(e) => {
-                problems.push(Diagnostic::at(
-                    rel,
-                    &text,
-                    url.span().start,
-                    format!("feed url '{raw}': {e}"),
-                ));
-                continue;
-            }
-        };
-        if feeds.iter().any(|f| f.key == key) {
-            problems.push(Diagnostic::at(
-                rel,
-                &text,
-                url.span().start,
-                format!("feed '{raw}' is listed twice in this list"),
-            ));
-            continue;
-        }
-        feeds.push(Subscription {
-            url: raw.trim().to_owned(),
-            key,
-            title: entry.title.filter(|t| !t.trim().is_empty()),
-            tags: normalize_tags(entry.tags),
-            note: entry.note.filter(|n| !n.trim().is_empty()),
-        });
-    }
-    if !problems.is_empty() {
-        return Err(problems);
+    let name = list.name(file.name.as_ref());
+    let homepage = list.url("homepage", file.homepage.as_ref());
+    let avatar = list.url("avatar", file.avatar.as_ref());
+    let feeds = list.subscriptions(file.feeds);
+    if !list.problems.is_empty() {
+        return Err(list.problems);
     }
     Ok(Person {
         slug,
@@ -171,6 +102,92 @@ pub(super) fn load_person(path: &Path, rel: &Path) -> Result<Person, Vec<Diagnos
         avatar,
         feeds,
     })
+}
+
+/// A list's text while its values are checked: every problem is collected, located in it.
+struct ListText<'a> {
+    rel: &'a Path,
+    text: &'a str,
+    problems: Vec<Diagnostic>,
+}
+
+impl ListText<'_> {
+    fn problem(&mut self, offset: usize, message: impl Into<String>) {
+        let d = Diagnostic::at(self.rel, self.text, offset, message);
+        self.problems.push(d);
+    }
+
+    /// The person's display name, trimmed ("" after reporting it missing or empty).
+    fn name(&mut self, name: Option<&Spanned<String>>) -> String {
+        match name {
+            Some(name) if name.get_ref().trim().is_empty() => {
+                self.problem(
+                    name.span().start,
+                    "name is empty, expected the person's display name",
+                );
+                String::new()
+            }
+            Some(name) => name.get_ref().trim().to_owned(),
+            None => {
+                self.problems.push(Diagnostic::file(
+                    self.rel,
+                    "missing `name`, expected the person's display name, e.g. name = \"Ana Lima\"",
+                ));
+                String::new()
+            }
+        }
+    }
+
+    /// An optional URL field, trimmed, when it is a valid URL.
+    fn url(&mut self, field: &str, value: Option<&Spanned<String>>) -> Option<String> {
+        let value = value?;
+        match urls::normalize(value.get_ref()) {
+            Ok(_) => Some(value.get_ref().trim().to_owned()),
+            Err(e) => {
+                self.problem(value.span().start, format!("{field}: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The `[[feeds]]` entries that have a valid URL not listed before, in list order.
+    fn subscriptions(&mut self, entries: Vec<Spanned<FeedEntry>>) -> Vec<Subscription> {
+        let mut feeds: Vec<Subscription> = Vec::new();
+        for entry in entries {
+            let entry_start = entry.span().start;
+            let entry = entry.into_inner();
+            let Some(url) = &entry.url else {
+                self.problem(
+                    entry_start,
+                    "feed has no `url`, expected e.g. url = \"https://example.org/feed.xml\"",
+                );
+                continue;
+            };
+            let raw = url.get_ref();
+            let key = match urls::normalize(raw) {
+                Ok(key) => key,
+                Err(e) => {
+                    self.problem(url.span().start, format!("feed url '{raw}': {e}"));
+                    continue;
+                }
+            };
+            if feeds.iter().any(|f| f.key == key) {
+                self.problem(
+                    url.span().start,
+                    format!("feed '{raw}' is listed twice in this list"),
+                );
+                continue;
+            }
+            feeds.push(Subscription {
+                url: raw.trim().to_owned(),
+                key,
+                title: entry.title.filter(|t| !t.trim().is_empty()),
+                tags: normalize_tags(entry.tags),
+                note: entry.note.filter(|n| !n.trim().is_empty()),
+            });
+        }
+        feeds
+    }
 }
 
 /// The extension of `path`, or "" when it has none.

@@ -11,14 +11,8 @@ use crate::urls;
 pub fn parse_person(text: &str, rel: &Path, slug: String) -> Result<Person, Vec<Diagnostic>> {
     let doc = roxmltree::Document::parse(text).map_err(|e| {
         let pos = e.pos();
-        let mut d = Diagnostic::file(rel, format!("not a valid OPML file: {e}"));
-        d.line = pos.row as usize;
-        d.col = pos.col as usize;
-        d.source_line = text
-            .lines()
-            .nth(d.line.saturating_sub(1))
-            .map(str::to_owned);
-        vec![d]
+        let msg = format!("not a valid OPML file: {e}");
+        vec![at_line(rel, text, pos.row, pos.col, msg)]
     })?;
     let root = doc.root_element();
     if root.tag_name().name() != "opml" {
@@ -30,35 +24,19 @@ pub fn parse_person(text: &str, rel: &Path, slug: String) -> Result<Person, Vec<
             ),
         )]);
     }
-    let head_text = |name: &str| {
-        root.descendants()
-            .find(|n| n.has_tag_name(name))
-            .and_then(|n| n.text())
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-    };
-    let name = head_text("ownerName")
-        .or_else(|| head_text("title"))
-        .unwrap_or_else(|| slug.clone());
-    let mut problems = Vec::new();
-    let mut feeds: Vec<Subscription> = Vec::new();
+    let name = owner_name(root).unwrap_or_else(|| slug.clone());
     let Some(body) = root.children().find(|n| n.has_tag_name("body")) else {
         return Err(vec![Diagnostic::file(rel, "OPML file has no <body>")]);
     };
+    let mut problems = Vec::new();
+    let mut feeds: Vec<Subscription> = Vec::new();
     for outline in body.descendants().filter(|n| n.has_tag_name("outline")) {
         let Some(raw) = outline.attribute("xmlUrl") else {
             continue;
         };
         let locate = |msg: String| {
             let pos = doc.text_pos_at(outline.range().start);
-            let mut d = Diagnostic::file(rel, msg);
-            d.line = pos.row as usize;
-            d.col = pos.col as usize;
-            d.source_line = text
-                .lines()
-                .nth(d.line.saturating_sub(1))
-                .map(str::to_owned);
-            d
+            at_line(rel, text, pos.row, pos.col, msg)
         };
         let key = match urls::normalize(raw) {
             Ok(key) => key,
@@ -71,30 +49,13 @@ pub fn parse_person(text: &str, rel: &Path, slug: String) -> Result<Person, Vec<
             problems.push(locate(format!("feed '{raw}' is listed twice in this list")));
             continue;
         }
-        let mut tags: Vec<String> = outline
-            .ancestors()
-            .skip(1)
-            .take_while(|n| n.has_tag_name("outline"))
-            .filter_map(|n| n.attribute("text").or(n.attribute("title")))
-            .map(str::to_owned)
-            .collect();
-        tags.reverse();
-        if let Some(category) = outline.attribute("category") {
-            tags.extend(
-                category
-                    .split([',', '/'])
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_owned),
-            );
-        }
         feeds.push(Subscription {
             url: raw.trim().to_owned(),
             key,
             // The outline's text is the reader's name for the feed, not an override:
             // the feed's own title wins.
             title: None,
-            tags: normalize_tags(tags),
+            tags: normalize_tags(outline_tags(outline)),
             note: outline
                 .attribute("description")
                 .map(str::to_owned)
@@ -113,4 +74,51 @@ pub fn parse_person(text: &str, rel: &Path, slug: String) -> Result<Person, Vec<
         avatar: None,
         feeds,
     })
+}
+
+/// A diagnostic at a 1-based row and column of the OPML text.
+fn at_line(rel: &Path, text: &str, row: u32, col: u32, message: String) -> Diagnostic {
+    let mut d = Diagnostic::file(rel, message);
+    d.line = row as usize;
+    d.col = col as usize;
+    d.source_line = text
+        .lines()
+        .nth(d.line.saturating_sub(1))
+        .map(str::to_owned);
+    d
+}
+
+/// The list owner's name: `<ownerName>`, else the document's `<title>`.
+fn owner_name(root: roxmltree::Node<'_, '_>) -> Option<String> {
+    let head_text = |name: &str| {
+        root.descendants()
+            .find(|n| n.has_tag_name(name))
+            .and_then(|n| n.text())
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    };
+    head_text("ownerName").or_else(|| head_text("title"))
+}
+
+/// An outline's tags: the names of the folders it sits in, outermost first, then its own
+/// `category` attribute (comma- or slash-separated).
+fn outline_tags(outline: roxmltree::Node<'_, '_>) -> Vec<String> {
+    let mut tags: Vec<String> = outline
+        .ancestors()
+        .skip(1)
+        .take_while(|n| n.has_tag_name("outline"))
+        .filter_map(|n| n.attribute("text").or(n.attribute("title")))
+        .map(str::to_owned)
+        .collect();
+    tags.reverse();
+    if let Some(category) = outline.attribute("category") {
+        tags.extend(
+            category
+                .split([',', '/'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    tags
 }
