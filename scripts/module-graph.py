@@ -13,7 +13,7 @@ import sys
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 # Lowest first: a module may import its own stage and the stages before it.
 STAGES = ["files", "urls", "model", "sanitize", "parse", "site", "refresh", "index",
-          "render", "output", "report", "lib", "cli"]
+          "render", "output", "report", "options", "pipeline", "lib", "cli"]
 
 
 def modules():

@@ -107,3 +107,15 @@ fn list_pages(root: &Path) -> Vec<(String, PathBuf)> {
     pages.sort();
     pages
 }
+
+/// Every distinct feed of the site's lists (normalized URLs), sorted.
+pub fn distinct_feeds(site: &Site) -> Vec<String> {
+    let mut urls: Vec<String> = site
+        .people
+        .iter()
+        .flat_map(|p| p.feeds.iter().map(|f| f.key.clone()))
+        .collect();
+    urls.sort();
+    urls.dedup();
+    urls
+}

@@ -1,0 +1,235 @@
+//! The steps of [`crate::build`] that join two stages: what a build knows before it fetches
+//! ([`Loaded`]), the fetch with the pages rendered ahead beside it, the index with the lists'
+//! git history, and the final rendering into the one writer. Each is called once, in order.
+
+use std::path::{Path, PathBuf};
+
+use crate::options::{BuildOptions, Error};
+use crate::output::SiteWriter;
+use crate::refresh::cache::Cache;
+use crate::report::BuildReport;
+use crate::site::distinct_feeds;
+use crate::{index, refresh, render, site};
+
+/// What a build knows before it fetches.
+pub(crate) struct Loaded {
+    pub(crate) site: site::Site,
+    pub(crate) theme: render::theme::Theme,
+    pub(crate) cache: Cache,
+    /// Every distinct feed of the lists.
+    pub(crate) urls: Vec<String>,
+    pub(crate) mode: refresh::Mode,
+    pub(crate) offline: bool,
+    /// Problems met merging shard state directories.
+    pub(crate) merge_warnings: Vec<String>,
+    pub(crate) lock: Option<refresh::lock::BuildLock>,
+    pub(crate) base_url: String,
+    pub(crate) output_dir: PathBuf,
+}
+
+impl Loaded {
+    /// Ends the build: releases the lock (when the build took it) and gives back where the site
+    /// was written.
+    pub(crate) fn release(self) -> PathBuf {
+        drop(self.lock);
+        self.output_dir
+    }
+
+    /// Whether to render pages ahead from the cache while fetching: when the build fetches
+    /// every feed and the cache holds some of them.
+    fn renders_ahead(&self) -> bool {
+        self.mode == refresh::Mode::All && self.urls.iter().any(|u| self.cache.path_for(u).exists())
+    }
+}
+
+/// Where a build writes, and how a write failure reads.
+pub(crate) struct Output {
+    pub(crate) writer: SiteWriter,
+    dir: PathBuf,
+}
+
+impl Output {
+    /// Starts writing the site into `dir` (beside the old one, swapped in at the end).
+    pub(crate) fn begin(dir: &Path) -> Result<Self, Error> {
+        let writer = SiteWriter::begin(dir).map_err(|e| cannot_write(dir, &e))?;
+        Ok(Output {
+            writer,
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// The sink pages are rendered into: each page is written as it is rendered.
+    pub(crate) fn sink(&self) -> impl Fn(render::OutputFile) -> Result<(), String> + Sync + '_ {
+        |file: render::OutputFile| {
+            self.writer
+                .write(&file)
+                .map_err(|e| cannot_write(&self.dir, &e).to_string())
+        }
+    }
+
+    /// Removes the pages the site no longer has, then swaps the new site in: (files, changed).
+    pub(crate) fn finish(self, stale: &[String]) -> Result<(usize, usize), Error> {
+        for path in stale {
+            self.writer
+                .remove(path)
+                .map_err(|e| cannot_write(&self.dir, &e))?;
+        }
+        let dir = self.dir;
+        self.writer.finish().map_err(|e| cannot_write(&dir, &e))
+    }
+}
+
+fn cannot_write(dir: &Path, e: &dyn std::fmt::Display) -> Error {
+    Error::Build(format!("{}: cannot write the site: {e}", dir.display()))
+}
+
+/// Fetches every feed while, when the cache already holds some, the pages are rendered ahead
+/// from it into `output` (see [`render::Ahead`]).
+pub(crate) fn refresh_rendering_ahead(
+    loaded: &Loaded,
+    output: &Output,
+    options: &BuildOptions,
+) -> Result<(Vec<refresh::FeedState>, Option<render::Ahead>), Error> {
+    let sink = output.sink();
+    let (states, ahead) = std::thread::scope(|scope| {
+        let ahead = (loaded.renders_ahead() && !options.no_render_ahead)
+            .then(|| scope.spawn(|| render_ahead(loaded, &sink)));
+        let states = refresh_feeds(loaded, &options.observer);
+        // Rendering ahead is only a head start: if it failed, everything is rendered below.
+        let ahead = ahead.and_then(|h| h.join().ok()).and_then(Result::ok);
+        (states, ahead)
+    });
+    Ok((states?, ahead))
+}
+
+/// Renders every page that was not rendered ahead with the same inputs into `output`.
+pub(crate) fn render_into(
+    loaded: &Loaded,
+    index: &index::SiteIndex,
+    ahead: Option<&render::Ahead>,
+    output: &Output,
+) -> Result<render::RenderedSite, Error> {
+    let sink = output.sink();
+    render::render_site_into(
+        &loaded.site,
+        index,
+        &loaded.theme,
+        &loaded.base_url,
+        ahead,
+        &sink,
+    )
+    .map_err(Error::Build)
+}
+
+/// Loads the site and the theme, merges shard state, takes the lock: all before fetching.
+pub(crate) fn load(site_dir: &Path, options: &BuildOptions) -> Result<Loaded, Error> {
+    let site = site::load_site(site_dir).map_err(Error::Config)?;
+    let cfg = &site.config;
+    let theme = render::theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
+    let cache = Cache::new(site_dir.join(&cfg.build.cache_dir));
+
+    let urls = distinct_feeds(&site);
+    let offline = options.offline || cfg.fetch.offline;
+    let merge_warnings = if options.merge_state.is_empty() {
+        Vec::new()
+    } else {
+        refresh::shard::merge_into(&cache, &options.merge_state).map_err(Error::Build)?
+    };
+    let mode = match (offline, options.fetch_missing_only) {
+        (true, _) => refresh::Mode::Offline,
+        (false, true) => refresh::Mode::MissingOnly,
+        (false, false) => refresh::Mode::All,
+    };
+    let fetches = match mode {
+        refresh::Mode::All => true,
+        refresh::Mode::MissingOnly => urls.iter().any(|u| !cache.path_for(u).exists()),
+        refresh::Mode::Offline => false,
+    };
+    // Only a build that fetches writes the state, so only it takes the lock; an offline build
+    // reads cache files, which are replaced atomically.
+    let lock = if !fetches {
+        None
+    } else {
+        let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
+        let lock =
+            refresh::lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
+        refresh::lock::sweep_temp_files(cache.dir());
+        Some(lock)
+    };
+    let base_url = options
+        .base_url
+        .clone()
+        .unwrap_or_else(|| cfg.base_url.clone());
+    let output_dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| site_dir.join(&cfg.build.output_dir));
+    Ok(Loaded {
+        site,
+        theme,
+        cache,
+        urls,
+        mode,
+        offline,
+        merge_warnings,
+        lock,
+        base_url,
+        output_dir,
+    })
+}
+
+/// Fetches (or reads from the cache) every feed.
+pub(crate) fn refresh_feeds(
+    loaded: &Loaded,
+    observer: &refresh::Observer,
+) -> Result<Vec<refresh::FeedState>, Error> {
+    let cfg = &loaded.site.config;
+    refresh::refresh_observed(
+        &loaded.urls,
+        &cfg.fetch,
+        &cfg.build,
+        &loaded.cache,
+        loaded.mode,
+        observer,
+    )
+    .map_err(Error::Build)
+}
+
+/// The report of the refresh, and the index of the site the pages are rendered from.
+pub(crate) fn index_feeds(
+    site_dir: &Path,
+    loaded: &Loaded,
+    states: Vec<refresh::FeedState>,
+) -> (BuildReport, index::SiteIndex) {
+    let cfg = &loaded.site.config;
+    let mut report = BuildReport::new(&loaded.site, &states, loaded.offline);
+    report.cache_warnings.extend(loaded.merge_warnings.clone());
+    if let Some(lock) = &loaded.lock
+        && let Some(pid) = lock.taken_over_from
+    {
+        report.cache_warnings.push(format!(
+            "{}: took over the lock of build {pid}, which did not finish",
+            lock.path().display()
+        ));
+    }
+    let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
+    if cfg.discover.recent_from_git {
+        index.recent = index::recent::recent_additions(site_dir, &index);
+    }
+    (report, index)
+}
+
+/// Renders the pages from what the cache holds now, before the fetch ends.
+fn render_ahead(loaded: &Loaded, sink: render::Sink<'_>) -> Result<render::Ahead, String> {
+    let cfg = &loaded.site.config;
+    let states = refresh::refresh_observed(
+        &loaded.urls,
+        &cfg.fetch,
+        &cfg.build,
+        &loaded.cache,
+        refresh::Mode::Offline,
+        &refresh::Observer::default(),
+    )?;
+    let index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
+    render::render_pages_ahead(&loaded.site, &index, &loaded.theme, &loaded.base_url, sink)
+}
