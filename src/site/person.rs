@@ -26,7 +26,7 @@ pub struct Person {
 pub struct Subscription {
     /// The URL as written in the list.
     pub url: String,
-    /// The URL normalized by [`urls::normalize`]: the feed's identity.
+    /// The URL normalized by [`crate::urls::normalize`]: the feed's identity.
     pub key: String,
     /// A title that overrides the feed's own.
     pub title: Option<String>,
