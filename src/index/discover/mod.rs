@@ -25,9 +25,9 @@ mod order;
 mod readership;
 mod reasons;
 mod related;
-mod results;
+pub(super) mod results;
 mod scratch;
-mod site;
+pub(super) mod site;
 mod spellings;
 mod suggestions;
 

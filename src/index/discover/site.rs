@@ -9,7 +9,7 @@ use super::input::{Community, FeedContent};
 use super::reasons::Reason;
 use super::results::Discovery;
 use super::spellings::{self, SchemeHabit, representatives};
-use crate::index::SiteIndex;
+use crate::index::site_index::SiteIndex;
 use crate::site::DiscoverConfig;
 
 /// Words too common to say what a feed is about.

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::index::SiteIndex;
+use crate::index::site_index::SiteIndex;
 use crate::site::DiscoverConfig;
 
 /// Which feed of the index stands for each feed in discovery: each group of spellings is
