@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::Command;
 
-use super::SiteIndex;
+use super::site_index::SiteIndex;
 use crate::urls;
 
 /// Separates commits in the `git log` output; cannot occur in a diff line's first column.

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::index::SiteIndex;
+use crate::index::site_index::SiteIndex;
 
 /// Where the index is written, relative to the output root.
 pub const SEARCH_PATH: &str = "search.json";

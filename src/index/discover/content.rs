@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::FeedContent;
+use super::input::FeedContent;
 use super::order::sort_best;
 use super::reasons::Reason;
 use super::scratch::Scratch;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::readership::Readership;
 use super::reasons::Reason;
-use super::{Gem, Suggestion};
+use super::results::{Gem, Suggestion};
 
 /// How many hidden gems are kept.
 const GEMS: usize = 10;

@@ -2,10 +2,10 @@
 //! cosine with a person's, `|I(u) ∩ I(v)| / √(|I(u)|·|I(v)|)`. Candidates come from the
 //! sampled readers of the person's feeds; only the most frequent get an exact overlap.
 
-use super::DiscoverConfig;
 use super::order::sort_best;
 use super::readership::Readership;
 use super::scratch::Scratch;
+use crate::site::DiscoverConfig;
 
 /// Candidate neighbours whose exact overlap is computed, per neighbour wanted.
 const CANDIDATES_PER_NEIGHBOUR: usize = 2;

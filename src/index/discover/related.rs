@@ -5,7 +5,8 @@
 
 use super::order::{keep_best, sort_best};
 use super::readership::Readership;
-use super::{DiscoverConfig, Related};
+use super::results::Related;
+use crate::site::DiscoverConfig;
 
 /// How many related feeds each feed keeps for scoring (more than are shown).
 const RELATED_KEPT: usize = 30;

@@ -4,9 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use super::compute::discover;
+use super::input::{Community, FeedContent};
+use super::reasons::Reason;
+use super::results::Discovery;
 use super::spellings::{self, SchemeHabit, representatives};
-use super::{Community, DiscoverConfig, Discovery, FeedContent, Reason, discover};
-use crate::index::SiteIndex;
+use crate::index::site_index::SiteIndex;
+use crate::site::DiscoverConfig;
 
 /// Words too common to say what a feed is about.
 const STOPWORDS: &[&str] = &[

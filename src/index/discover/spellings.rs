@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::DiscoverConfig;
-use crate::index::SiteIndex;
+use crate::index::site_index::SiteIndex;
+use crate::site::DiscoverConfig;
 
 /// Which feed of the index stands for each feed in discovery: each group of spellings is
 /// represented by its lowest index position, i.e. the spelling with the most readers (the

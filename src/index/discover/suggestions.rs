@@ -2,11 +2,13 @@
 //! they reach, blended with the popularity prior, the best kept with their reasons, and the
 //! most read feeds filling what is left, below every other suggestion.
 
+use super::explain::{Evidence, explain};
+use super::model::Model;
 use super::neighbours::{Neighbour, neighbours};
 use super::order::keep_best;
-use super::reasons::{Evidence, Reason, explain};
+use super::reasons::Reason;
+use super::results::{Related, Similar, Suggestion};
 use super::scratch::Scratch;
-use super::{Model, Related, Similar, Suggestion};
 
 /// Signals, by their slot in [`Scratch`].
 const PEOPLE: usize = 0;
@@ -194,9 +196,11 @@ fn fill_with_popular(model: &Model, out: &mut Vec<Suggestion>, reads: impl Fn(u3
 
 #[cfg(test)]
 mod tests {
-    use super::super::reasons::check::assert_reasons_true;
-    use super::super::{Community, DiscoverConfig, FeedContent, discover};
+    use super::super::check::assert_reasons_true;
+    use super::super::compute::discover;
+    use super::super::input::{Community, FeedContent};
     use super::*;
+    use crate::site::DiscoverConfig;
 
     #[test]
     fn popularity_fills_but_does_not_take_every_list() {

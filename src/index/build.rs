@@ -1,0 +1,205 @@
+//! Building the index, stage by stage: the lists' subscriptions gathered into one entry per
+//! feed, each joined with its refreshed state, the feeds ranked, the rivers and tags drawn from
+//! them, and discovery run over the result.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::discover::site::discover_index;
+use super::feed::{FeedInfo, PostRef};
+use super::river::{fair_river, limit_backlog};
+use super::site_index::{SiteIndex, TagInfo};
+use super::slug::{feed_slug, slugify};
+use crate::refresh::health;
+use crate::refresh::{FeedState, Outcome};
+use crate::site::{HealthConfig, Person, Site};
+
+/// Builds the index from the loaded site and the refreshed feeds.
+pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) -> SiteIndex {
+    let people = site.people.clone();
+    let mut feeds = join_states(gather(&people), states, &site.config.health);
+    rank(&mut feeds);
+    let subscriptions = subscriptions(&people, &feeds);
+    let river_by_date = limit_backlog(
+        &posts_newest_first(&feeds),
+        &feeds,
+        site.config.river.new_feed_items,
+    );
+    let page_share = (
+        site.config.build.posts_per_page,
+        site.config.river.max_per_feed_per_page,
+    );
+    let river = fair_river(river_by_date.iter().copied(), &feeds, page_share);
+    let tags = tags(&feeds);
+    let mut index = SiteIndex {
+        people,
+        subscriptions,
+        feeds,
+        river,
+        river_by_date,
+        page_share,
+        tags,
+        discovery: Default::default(),
+        recent: None,
+    };
+    index.discovery = discover_index(&index, &site.config.discover);
+    index
+}
+
+/// What the lists say of one feed, before its state is known.
+struct Gathered {
+    xml_url: String,
+    readers: Vec<usize>,
+    title_override: Option<String>,
+    tag_counts: BTreeMap<String, usize>,
+}
+
+/// Gathers each distinct feed's readers, overrides and tags, in person order, by normalized URL.
+fn gather(people: &[Person]) -> BTreeMap<String, Gathered> {
+    let mut gathered: BTreeMap<String, Gathered> = BTreeMap::new();
+    for (p, person) in people.iter().enumerate() {
+        for sub in &person.feeds {
+            let g = gathered.entry(sub.key.clone()).or_insert_with(|| Gathered {
+                xml_url: sub.url.clone(),
+                readers: Vec::new(),
+                title_override: None,
+                tag_counts: BTreeMap::new(),
+            });
+            g.readers.push(p);
+            if g.title_override.is_none() {
+                g.title_override = sub.title.clone();
+            }
+            for tag in &sub.tags {
+                *g.tag_counts.entry(tag.clone()).or_default() += 1;
+            }
+        }
+    }
+    gathered
+}
+
+/// Joins each gathered feed with its refreshed state (states of feeds no list names are
+/// dropped), in URL order.
+fn join_states(
+    gathered: BTreeMap<String, Gathered>,
+    states: Vec<FeedState>,
+    config: &HealthConfig,
+) -> Vec<FeedInfo> {
+    let mut by_url: HashMap<String, FeedState> =
+        states.into_iter().map(|s| (s.url.clone(), s)).collect();
+    gathered
+        .into_iter()
+        .map(|(url, g)| {
+            let state = by_url.remove(&url);
+            feed_info(url, g, state, config)
+        })
+        .collect()
+}
+
+/// One feed as the site shows it: the lists' title override, else the feed's own title, else
+/// its host; its tags most used first; its health judged from its last fetch.
+fn feed_info(
+    url: String,
+    g: Gathered,
+    state: Option<FeedState>,
+    config: &HealthConfig,
+) -> FeedInfo {
+    let (entry, outcome) = match state {
+        Some(s) => (s.entry, s.outcome),
+        None => (None, Outcome::Failed("not fetched".to_owned())),
+    };
+    let feed = entry.as_ref().and_then(|e| e.feed.as_ref());
+    let title = g
+        .title_override
+        .or_else(|| feed.map(|f| f.title.clone()))
+        .unwrap_or_else(|| host_of(&url));
+    let mut tags: Vec<(String, usize)> = g.tag_counts.into_iter().collect();
+    tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let fetch = entry.as_ref().map(|e| e.fetch.clone());
+    FeedInfo {
+        slug: feed_slug(&title, &url),
+        xml_url: g.xml_url,
+        title,
+        description: feed.and_then(|f| f.description.clone()),
+        site_link: feed.and_then(|f| f.site_link.clone()),
+        readers: g.readers,
+        tags: tags.into_iter().map(|(t, _)| t).collect(),
+        items: feed.map(|f| f.items.clone()).unwrap_or_default(),
+        health: health::assess(fetch.as_ref(), &outcome, config),
+        fetch,
+        first_seen: entry.as_ref().and_then(|e| e.first_seen),
+        outcome,
+        url,
+    }
+}
+
+/// Ranks the feeds: most readers first, then title, then URL.
+fn rank(feeds: &mut [FeedInfo]) {
+    feeds.sort_by(|a, b| {
+        b.readers
+            .len()
+            .cmp(&a.readers.len())
+            .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+            .then_with(|| a.url.cmp(&b.url))
+    });
+}
+
+/// For each person, the position in the ranked `feeds` of each of their subscriptions.
+fn subscriptions(people: &[Person], feeds: &[FeedInfo]) -> Vec<Vec<usize>> {
+    let position: HashMap<&str, usize> = feeds
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.url.as_str(), i))
+        .collect();
+    people
+        .iter()
+        .map(|p| p.feeds.iter().map(|s| position[s.key.as_str()]).collect())
+        .collect()
+}
+
+/// Every post of every feed, newest first, undated posts last; ties by feed slug, then by the
+/// feed's own order.
+fn posts_newest_first(feeds: &[FeedInfo]) -> Vec<PostRef> {
+    let mut all_posts: Vec<PostRef> = feeds
+        .iter()
+        .enumerate()
+        .flat_map(|(f, feed)| (0..feed.items.len()).map(move |i| PostRef { feed: f, item: i }))
+        .collect();
+    all_posts.sort_by(|a, b| {
+        let (ia, ib) = (&feeds[a.feed].items[a.item], &feeds[b.feed].items[b.item]);
+        crate::model::newest_first(ia.date(), ib.date())
+            .then_with(|| feeds[a.feed].slug.cmp(&feeds[b.feed].slug))
+            .then_with(|| a.item.cmp(&b.item))
+    });
+    all_posts
+}
+
+/// The tags, by slug, each with the feeds tagged with it in rank order; the first spelling of
+/// a tag names it.
+fn tags(feeds: &[FeedInfo]) -> Vec<TagInfo> {
+    let mut tag_map: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (f, feed) in feeds.iter().enumerate() {
+        for tag in &feed.tags {
+            let slug = slugify(tag);
+            let entry = tag_map
+                .entry(if slug.is_empty() {
+                    "tag".to_owned()
+                } else {
+                    slug
+                })
+                .or_insert_with(|| (tag.clone(), Vec::new()));
+            if !entry.1.contains(&f) {
+                entry.1.push(f);
+            }
+        }
+    }
+    tag_map
+        .into_iter()
+        .map(|(slug, (name, feeds))| TagInfo { name, slug, feeds })
+        .collect()
+}
+
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| url.to_owned())
+}

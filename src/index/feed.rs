@@ -1,0 +1,57 @@
+//! What the index holds of each feed and each post: a feed as the site shows it, and a post as
+//! a reference into its feed's items.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::Item;
+use crate::refresh::Outcome;
+use crate::refresh::cache::FetchRecord;
+use crate::refresh::health::Health;
+
+/// A feed as the site shows it.
+#[derive(Debug)]
+pub struct FeedInfo {
+    /// The normalized URL: the feed's identity.
+    pub url: String,
+    /// The URL as first written in a list (what a feed reader should subscribe to).
+    pub xml_url: String,
+    /// Stable page slug: title slug plus a short hash of the URL.
+    pub slug: String,
+    /// Display title: a list's override, else the feed's own, else its host.
+    pub title: String,
+    /// The feed's description, plain text.
+    pub description: Option<String>,
+    /// The feed's web site.
+    pub site_link: Option<String>,
+    /// Indexes into [`SiteIndex::people`](crate::index::SiteIndex::people) of its readers, in slug order.
+    pub readers: Vec<usize>,
+    /// Tags given by its readers, most used first.
+    pub tags: Vec<String>,
+    /// Its items, newest first: the feed's current ones and those kept from earlier builds
+    /// (its page shows the first `items_per_feed`).
+    pub items: Vec<Item>,
+    /// The last fetch record, if the feed was ever tried.
+    pub fetch: Option<FetchRecord>,
+    /// What happened this build.
+    pub outcome: Outcome,
+    /// Its health, judged with the grace period (see [`crate::refresh::health`]).
+    pub health: Health,
+    /// When toluu first got content from it (see [`crate::refresh::cache::CacheEntry::first_seen`]).
+    pub first_seen: Option<DateTime<Utc>>,
+}
+
+impl FeedInfo {
+    /// Whether the site shows the feed as failing: failing past the grace period, or dead.
+    pub fn failing(&self) -> bool {
+        self.health.alarming()
+    }
+}
+
+/// A post in a river: a feed index and an item index into that feed's items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostRef {
+    /// Index into [`SiteIndex::feeds`](crate::index::SiteIndex::feeds).
+    pub feed: usize,
+    /// Index into that feed's `items`.
+    pub item: usize,
+}
