@@ -1,9 +1,15 @@
-//! The discovery views: suggestions, similar people, related feeds and `/discover/`.
+//! The discovery views on people's and feeds' pages: suggestions, similar people and related
+//! feeds (`/discover/` itself is a page of `pages`).
 
-use super::*;
+use serde::Serialize;
 
-/// The site's discovery views: suggestions, similar people, related feeds, `/discover/`.
+use super::format::initials;
+use super::renderer::Renderer;
+use super::views::Link;
+
+/// The site's discovery views: suggestions, similar people, related feeds.
 impl Renderer<'_> {
+    /// Feed `f`, linked to its page.
     pub(super) fn feed_link(&self, f: usize) -> Link {
         let feed = &self.index.feeds[f];
         Link {
@@ -12,6 +18,7 @@ impl Renderer<'_> {
         }
     }
 
+    /// The feeds suggested to `person`, each with why.
     pub(super) fn suggestions(&self, person: usize) -> Vec<SuggestionView> {
         let index = self.index;
         index.discovery.suggestions[person]
@@ -31,6 +38,7 @@ impl Renderer<'_> {
             .collect()
     }
 
+    /// The people who read like `person`, with a few of the feeds they share.
     pub(super) fn similar_people(&self, person: usize) -> Vec<SimilarView> {
         self.index.discovery.similar[person]
             .iter()
@@ -53,6 +61,7 @@ impl Renderer<'_> {
             .collect()
     }
 
+    /// The feeds that readers of `feed` also read.
     pub(super) fn related(&self, feed: usize) -> Vec<RelatedView> {
         self.index.discovery.related[feed]
             .iter()
@@ -62,61 +71,7 @@ impl Renderer<'_> {
             })
             .collect()
     }
-
-    pub(super) fn discover_job(&self, mut job: PageJob) -> PageJob {
-        let index = self.index;
-        let most_read: Vec<FeedSummary> = (0..index.feeds.len().min(DISCOVER_LIST))
-            .filter(|&f| !index.feeds[f].readers.is_empty())
-            .map(|f| self.feed_summary(f))
-            .collect();
-        let recent: Option<Vec<RecentView>> = index.recent.as_ref().map(|recent| {
-            recent
-                .iter()
-                .take(DISCOVER_LIST)
-                .filter_map(|&(f, t)| {
-                    let date = DateTime::<Utc>::from_timestamp(t, 0)?;
-                    Some(RecentView {
-                        feed: self.feed_link(f),
-                        date_iso: date_iso(date),
-                        date_text: date_text(date),
-                    })
-                })
-                .collect()
-        });
-        let most = index.tags.iter().map(|t| t.feeds.len()).max().unwrap_or(1);
-        let tag_cloud: Vec<CloudTag> = index
-            .tags
-            .iter()
-            .map(|t| CloudTag {
-                name: t.name.clone(),
-                path: format!("tags/{}/", t.slug),
-                feed_count: t.feeds.len(),
-                // Five sizes, on a log scale so one big tag does not flatten the rest.
-                size: 1
-                    + (4.0 * (t.feeds.len() as f64).ln() / (most as f64).ln().max(1.0)).round()
-                        as usize,
-            })
-            .collect();
-        let gems: Vec<GemView> = index
-            .discovery
-            .hidden_gems
-            .iter()
-            .map(|g| GemView {
-                feed: self.feed_link(g.feed as usize),
-                readers_count: g.readers as usize,
-                suggested_to: g.suggested_to as usize,
-            })
-            .collect();
-        job.vars.insert("most_read", &most_read);
-        job.vars.insert("recent", &recent);
-        job.vars.insert("tag_cloud", &tag_cloud);
-        job.vars.insert("hidden_gems", &gems);
-        job
-    }
 }
-
-/// How many feeds each list of `/discover/` shows.
-const DISCOVER_LIST: usize = 10;
 
 #[derive(Serialize)]
 pub(super) struct SuggestionView {
@@ -142,28 +97,4 @@ pub(super) struct RelatedView {
     #[serde(flatten)]
     feed: Link,
     shared: u32,
-}
-
-#[derive(Serialize)]
-pub(super) struct RecentView {
-    #[serde(flatten)]
-    feed: Link,
-    date_iso: String,
-    date_text: String,
-}
-
-#[derive(Serialize)]
-pub(super) struct CloudTag {
-    name: String,
-    path: String,
-    feed_count: usize,
-    size: usize,
-}
-
-#[derive(Serialize)]
-pub(super) struct GemView {
-    #[serde(flatten)]
-    feed: Link,
-    readers_count: usize,
-    suggested_to: usize,
 }

@@ -1,10 +1,12 @@
 //! The `/status/` page's view: every feed with its health, problems first (newest first),
 //! counts at the top. Pure: computed from the index alone, so the page is reproducible.
 
+use std::cmp::Ordering;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::index::SiteIndex;
+use crate::index::{FeedInfo, SiteIndex};
 use crate::refresh::health::HealthState;
 
 /// One feed's row on the status page.
@@ -55,6 +57,19 @@ pub struct StatusCounts {
     pub dead: usize,
 }
 
+impl StatusCounts {
+    /// Counts one more feed in `state` (the total is counted apart).
+    fn add(&mut self, state: HealthState) {
+        match state {
+            HealthState::Ok => self.ok += 1,
+            HealthState::NotModified => self.not_modified += 1,
+            HealthState::Failing => self.failing += 1,
+            HealthState::Moved => self.moved += 1,
+            HealthState::Dead => self.dead += 1,
+        }
+    }
+}
+
 /// The status page's rows (problems first, newest problem first, then by title) and counts.
 pub fn status_rows(
     index: &SiteIndex,
@@ -68,55 +83,67 @@ pub fn status_rows(
         .feeds
         .iter()
         .map(|feed| {
-            let h = &feed.health;
-            match h.state {
-                HealthState::Ok => counts.ok += 1,
-                HealthState::NotModified => counts.not_modified += 1,
-                HealthState::Failing => counts.failing += 1,
-                HealthState::Moved => counts.moved += 1,
-                HealthState::Dead => counts.dead += 1,
-            }
-            let fetch = feed.fetch.as_ref();
-            let row = StatusRow {
-                title: feed.title.clone(),
-                path: format!("feeds/{}/", feed.slug),
-                xml_url: feed.xml_url.clone(),
-                state: h.state,
-                state_word: h.state.word(),
-                error: h.error.clone(),
-                failures: h.failures,
-                failing_since_text: h.failing_since.map(date_text),
-                http_status: fetch.and_then(|r| r.http_status),
-                last_success_text: fetch.and_then(|r| r.last_success_at).map(date_text),
-                moved_to: h.moved_to.clone(),
-                listed_in: feed
-                    .readers
-                    .iter()
-                    .map(|&r| index.people[r].file.display().to_string())
-                    .collect(),
-                note: h.note.clone(),
-            };
-            (h.failing_since, row)
+            counts.add(feed.health.state);
+            (
+                feed.health.failing_since,
+                status_row(index, feed, date_text),
+            )
         })
         .collect();
+    rows.sort_by(|(since_a, a), (since_b, b)| problems_first((*since_a, a), (*since_b, b)));
+    (rows.into_iter().map(|(_, r)| r).collect(), counts)
+}
+
+/// A feed's row.
+fn status_row(
+    index: &SiteIndex,
+    feed: &FeedInfo,
+    date_text: fn(DateTime<Utc>) -> String,
+) -> StatusRow {
+    let h = &feed.health;
+    let fetch = feed.fetch.as_ref();
+    StatusRow {
+        title: feed.title.clone(),
+        path: format!("feeds/{}/", feed.slug),
+        xml_url: feed.xml_url.clone(),
+        state: h.state,
+        state_word: h.state.word(),
+        error: h.error.clone(),
+        failures: h.failures,
+        failing_since_text: h.failing_since.map(date_text),
+        http_status: fetch.and_then(|r| r.http_status),
+        last_success_text: fetch.and_then(|r| r.last_success_at).map(date_text),
+        moved_to: h.moved_to.clone(),
+        listed_in: feed
+            .readers
+            .iter()
+            .map(|&r| index.people[r].file.display().to_string())
+            .collect(),
+        note: h.note.clone(),
+    }
+}
+
+/// The order of the rows, each with when its failures began: problems first, the newest
+/// problem first, then by title (and URL, so that the order is total).
+fn problems_first(
+    (since_a, a): (Option<DateTime<Utc>>, &StatusRow),
+    (since_b, b): (Option<DateTime<Utc>>, &StatusRow),
+) -> Ordering {
     let problem = |s: HealthState| {
         matches!(
             s,
             HealthState::Dead | HealthState::Failing | HealthState::Moved
         )
     };
-    rows.sort_by(|(since_a, a), (since_b, b)| {
-        problem(b.state)
-            .cmp(&problem(a.state))
-            .then_with(|| {
-                if problem(a.state) {
-                    since_b.cmp(since_a).then_with(|| a.state.cmp(&b.state))
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
-            .then_with(|| a.xml_url.cmp(&b.xml_url))
-    });
-    (rows.into_iter().map(|(_, r)| r).collect(), counts)
+    problem(b.state)
+        .cmp(&problem(a.state))
+        .then_with(|| {
+            if problem(a.state) {
+                since_b.cmp(&since_a).then_with(|| a.state.cmp(&b.state))
+            } else {
+                Ordering::Equal
+            }
+        })
+        .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+        .then_with(|| a.xml_url.cmp(&b.xml_url))
 }

@@ -1,76 +1,51 @@
 //! What the site offers feed readers and crawlers: Atom feeds (the site's, each person's,
 //! tag's and feed's), OPML blogrolls and the sitemap, written directly (not through the theme).
 
-use super::*;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
+use super::file::OutputFile;
+use super::format::date_iso;
+use super::opml::{BlogrollEntry, write_blogroll};
+use super::renderer::Renderer;
+use super::xml::escape;
+use crate::index::{PostRef, TagInfo};
+use crate::site::Person;
+
+/// How many posts the site's Atom feed carries.
+const ATOM_ENTRIES: usize = 50;
+
+/// How many posts a person's (or a tag's) Atom feed carries: there are many of them.
+const ATOM_ENTRIES_SMALL: usize = 20;
+
+/// The theme's stylesheet for Atom and OPML files, at the root of the output.
+pub const XSL_FILE: &str = "feed.xsl";
 
 impl Renderer<'_> {
+    /// The Atom feed and the blogroll of the site, of each person and of each tag.
     pub(super) fn xml_files(&self) -> Vec<OutputFile> {
         let index = self.index;
-        let mut files = Vec::new();
         let all: Vec<usize> = (0..index.feeds.len()).collect();
-        files.push(OutputFile {
-            path: "atom.xml".into(),
-            bytes: self
-                .atom(&self.config.title, "", &index.river, ATOM_ENTRIES)
-                .into_bytes(),
-        });
-        files.push(OutputFile {
-            path: "feeds.opml".into(),
-            bytes: self.blogroll(&self.config.title, None, &all).into_bytes(),
-        });
+        let mut files = vec![
+            OutputFile {
+                path: "atom.xml".into(),
+                bytes: self
+                    .atom(&self.config.title, "", &index.river, ATOM_ENTRIES)
+                    .into_bytes(),
+            },
+            OutputFile {
+                path: "feeds.opml".into(),
+                bytes: self.blogroll(&self.config.title, None, &all).into_bytes(),
+            },
+        ];
         let people = index
             .people
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(p, person)| {
-                let feeds = &index.subscriptions[p];
-                let path = format!("people/{}/", person.slug);
-                let title = format!("{} · {}", person.name, self.config.title);
-                [
-                    OutputFile {
-                        path: format!("{path}atom.xml"),
-                        bytes: self
-                            .atom(&title, &path, &index.river_of(feeds), ATOM_ENTRIES_SMALL)
-                            .into_bytes(),
-                    },
-                    OutputFile {
-                        path: format!("{path}feeds.opml"),
-                        bytes: self
-                            .blogroll(
-                                &format!("What {} reads", person.name),
-                                Some(&person.name),
-                                feeds,
-                            )
-                            .into_bytes(),
-                    },
-                ]
-            });
-        let tags = index.tags.par_iter().flat_map_iter(|tag| {
-            let path = format!("tags/{}/", tag.slug);
-            [
-                OutputFile {
-                    path: format!("{path}atom.xml"),
-                    bytes: self
-                        .atom(
-                            &format!("Tagged {} · {}", tag.name, self.config.title),
-                            &path,
-                            &index.river_of(&tag.feeds),
-                            ATOM_ENTRIES_SMALL,
-                        )
-                        .into_bytes(),
-                },
-                OutputFile {
-                    path: format!("{path}feeds.opml"),
-                    bytes: self
-                        .blogroll(
-                            &format!("Feeds tagged {} · {}", tag.name, self.config.title),
-                            None,
-                            &tag.feeds,
-                        )
-                        .into_bytes(),
-                },
-            ]
-        });
+            .flat_map_iter(|(p, person)| self.person_xml(p, person));
+        let tags = index.tags.par_iter().flat_map_iter(|tag| self.tag_xml(tag));
         files.par_extend(people.chain(tags));
         for file in &mut files {
             let xml = String::from_utf8(std::mem::take(&mut file.bytes)).unwrap_or_default();
@@ -79,9 +54,63 @@ impl Renderer<'_> {
         files
     }
 
+    /// Person `p`'s Atom feed and blogroll.
+    fn person_xml(&self, p: usize, person: &Person) -> [OutputFile; 2] {
+        let feeds = &self.index.subscriptions[p];
+        let path = format!("people/{}/", person.slug);
+        let title = format!("{} · {}", person.name, self.config.title);
+        let river = self.index.river_of(feeds);
+        [
+            OutputFile {
+                path: format!("{path}atom.xml"),
+                bytes: self
+                    .atom(&title, &path, &river, ATOM_ENTRIES_SMALL)
+                    .into_bytes(),
+            },
+            OutputFile {
+                path: format!("{path}feeds.opml"),
+                bytes: self
+                    .blogroll(
+                        &format!("What {} reads", person.name),
+                        Some(&person.name),
+                        feeds,
+                    )
+                    .into_bytes(),
+            },
+        ]
+    }
+
+    /// A tag's Atom feed and blogroll.
+    fn tag_xml(&self, tag: &TagInfo) -> [OutputFile; 2] {
+        let path = format!("tags/{}/", tag.slug);
+        [
+            OutputFile {
+                path: format!("{path}atom.xml"),
+                bytes: self
+                    .atom(
+                        &format!("Tagged {} · {}", tag.name, self.config.title),
+                        &path,
+                        &self.index.river_of(&tag.feeds),
+                        ATOM_ENTRIES_SMALL,
+                    )
+                    .into_bytes(),
+            },
+            OutputFile {
+                path: format!("{path}feeds.opml"),
+                bytes: self
+                    .blogroll(
+                        &format!("Feeds tagged {} · {}", tag.name, self.config.title),
+                        None,
+                        &tag.feeds,
+                    )
+                    .into_bytes(),
+            },
+        ]
+    }
+
     /// Points an Atom or OPML document at the theme's XSLT ([`XSL_FILE`]), so that a browser
     /// opening it shows a readable page; feed readers ignore the instruction.
-    pub(super) fn with_stylesheet(xml: String, path: &str) -> String {
+    fn with_stylesheet(xml: String, path: &str) -> String {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         let root = if dir.is_empty() {
             String::new()
@@ -99,7 +128,8 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn blogroll(&self, title: &str, owner: Option<&str>, feeds: &[usize]) -> String {
+    /// The OPML blogroll of `feeds`.
+    fn blogroll(&self, title: &str, owner: Option<&str>, feeds: &[usize]) -> String {
         let entries: Vec<BlogrollEntry> = feeds
             .iter()
             .map(|&f| {
@@ -116,21 +146,23 @@ impl Renderer<'_> {
     }
 
     /// An Atom 1.0 document of the newest posts of `posts`, for the page at `page_path`.
-    pub(super) fn atom(
-        &self,
-        title: &str,
-        page_path: &str,
-        posts: &[PostRef],
-        limit: usize,
-    ) -> String {
-        use std::fmt::Write as _;
-        let index = self.index;
-        let base = &self.base_url;
+    fn atom(&self, title: &str, page_path: &str, posts: &[PostRef], limit: usize) -> String {
         let updated = posts
             .iter()
-            .find_map(|&p| index.item(p).date())
-            .or_else(|| index.updated())
+            .find_map(|&p| self.index.item(p).date())
+            .or_else(|| self.index.updated())
             .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        let mut out = self.atom_head(title, page_path, updated);
+        for &post in posts.iter().take(limit) {
+            self.atom_entry(&mut out, post, updated);
+        }
+        out.push_str("</feed>\n");
+        out
+    }
+
+    /// An Atom document up to its first entry: what the feed is, and when it was `updated`.
+    fn atom_head(&self, title: &str, page_path: &str, updated: DateTime<Utc>) -> String {
+        let base = &self.base_url;
         let mut out = String::from(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
         );
@@ -164,62 +196,64 @@ impl Renderer<'_> {
             "  <generator version=\"{}\">toluu</generator>",
             env!("CARGO_PKG_VERSION")
         );
-        for &post in posts.iter().take(limit) {
-            let feed = &index.feeds[post.feed];
-            let item = index.item(post);
-            let id = match &item.link {
-                Some(link) if item.id.is_empty() => link.clone(),
-                _ => format!(
-                    "{base}feeds/{}/#{}",
-                    feed.slug,
-                    crate::index::slugify(&item.id)
-                ),
-            };
-            let date = item.date().unwrap_or(updated);
-            out.push_str("  <entry>\n");
-            let title = if item.title.is_empty() {
-                "(untitled)"
-            } else {
-                &item.title
-            };
-            let _ = writeln!(out, "    <title>{}</title>", escape(title));
-            let _ = writeln!(out, "    <id>{}</id>", escape(&id));
-            if let Some(link) = &item.link {
-                let _ = writeln!(
-                    out,
-                    "    <link rel=\"alternate\" href=\"{}\"/>",
-                    escape(link)
-                );
-            }
-            let _ = writeln!(
-                out,
-                "    <updated>{}</updated>",
-                date_iso(item.updated.unwrap_or(date))
-            );
-            if let Some(p) = item.published {
-                let _ = writeln!(out, "    <published>{}</published>", date_iso(p));
-            }
-            let author = item.author.as_deref().unwrap_or(&feed.title);
-            let _ = writeln!(out, "    <author><name>{}</name></author>", escape(author));
-            let _ = writeln!(
-                out,
-                "    <source><title>{}</title></source>",
-                escape(&feed.title)
-            );
-            if !item.excerpt.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "    <summary type=\"text\">{}</summary>",
-                    escape(&item.excerpt)
-                );
-            }
-            if let Some(html) = &item.content_html {
-                let _ = writeln!(out, "    <content type=\"html\">{}</content>", escape(html));
-            }
-            out.push_str("  </entry>\n");
-        }
-        out.push_str("</feed>\n");
         out
+    }
+
+    /// Appends `post` to `out` as an Atom entry; an undated post takes the feed's `updated`.
+    fn atom_entry(&self, out: &mut String, post: PostRef, updated: DateTime<Utc>) {
+        let feed = &self.index.feeds[post.feed];
+        let item = self.index.item(post);
+        let id = match &item.link {
+            Some(link) if item.id.is_empty() => link.clone(),
+            _ => format!(
+                "{}feeds/{}/#{}",
+                self.base_url,
+                feed.slug,
+                crate::index::slugify(&item.id)
+            ),
+        };
+        let date = item.date().unwrap_or(updated);
+        out.push_str("  <entry>\n");
+        let title = if item.title.is_empty() {
+            "(untitled)"
+        } else {
+            &item.title
+        };
+        let _ = writeln!(out, "    <title>{}</title>", escape(title));
+        let _ = writeln!(out, "    <id>{}</id>", escape(&id));
+        if let Some(link) = &item.link {
+            let _ = writeln!(
+                out,
+                "    <link rel=\"alternate\" href=\"{}\"/>",
+                escape(link)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "    <updated>{}</updated>",
+            date_iso(item.updated.unwrap_or(date))
+        );
+        if let Some(p) = item.published {
+            let _ = writeln!(out, "    <published>{}</published>", date_iso(p));
+        }
+        let author = item.author.as_deref().unwrap_or(&feed.title);
+        let _ = writeln!(out, "    <author><name>{}</name></author>", escape(author));
+        let _ = writeln!(
+            out,
+            "    <source><title>{}</title></source>",
+            escape(&feed.title)
+        );
+        if !item.excerpt.is_empty() {
+            let _ = writeln!(
+                out,
+                "    <summary type=\"text\">{}</summary>",
+                escape(&item.excerpt)
+            );
+        }
+        if let Some(html) = &item.content_html {
+            let _ = writeln!(out, "    <content type=\"html\">{}</content>", escape(html));
+        }
+        out.push_str("  </entry>\n");
     }
 
     /// The sitemap: every page, in the order the pages were planned (`pages` are their

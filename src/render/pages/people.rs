@@ -1,0 +1,151 @@
+//! `/people/` and each person's pages: who they are, what they read (with suggestions and
+//! people who read alike) and the river of their feeds, paginated.
+
+use serde::Serialize;
+
+use crate::render::format::initials;
+use crate::render::job::PageJob;
+use crate::render::markdown;
+use crate::render::renderer::Renderer;
+use crate::render::summaries::TagRef;
+
+#[derive(Serialize)]
+struct PersonSummary<'a> {
+    slug: &'a str,
+    name: &'a str,
+    path: String,
+    bio_html: String,
+    feed_count: usize,
+    avatar: Option<&'a str>,
+    initials: String,
+}
+
+#[derive(Serialize)]
+struct SubView<'a> {
+    title: &'a str,
+    path: String,
+    site_link: Option<&'a str>,
+    xml_url: &'a str,
+    tags: Vec<TagRef>,
+    note_html: Option<String>,
+    failing: bool,
+    readers_count: usize,
+}
+
+#[derive(Serialize)]
+struct PersonView<'a> {
+    slug: &'a str,
+    name: &'a str,
+    path: String,
+    bio_html: &'a str,
+    homepage: Option<&'a str>,
+    avatar: Option<&'a str>,
+    initials: String,
+    feeds: Vec<SubView<'a>>,
+    atom_path: String,
+    opml_path: String,
+}
+
+impl Renderer<'_> {
+    /// `/people/`, then each person's pages, in the order of the index.
+    pub(super) fn people_jobs(&self) -> Vec<PageJob> {
+        let index = self.index;
+        let bios: Vec<String> = index
+            .people
+            .iter()
+            .map(|p| markdown::to_html(&p.bio))
+            .collect();
+        let mut jobs = vec![self.people_job(&bios)];
+        for (p, bio) in bios.iter().enumerate() {
+            let river = index.river_of(&index.subscriptions[p]);
+            self.paginate(&mut jobs, self.person_job(p, bio), &river);
+        }
+        jobs
+    }
+
+    /// `/people/`: everyone, with their bio (`bios`, rendered).
+    fn people_job(&self, bios: &[String]) -> PageJob {
+        let people: Vec<PersonSummary> = self
+            .index
+            .people
+            .iter()
+            .zip(bios)
+            .map(|(p, bio)| PersonSummary {
+                slug: &p.slug,
+                name: &p.name,
+                path: format!("people/{}/", p.slug),
+                bio_html: bio.clone(),
+                feed_count: p.feeds.len(),
+                avatar: p.avatar.as_deref(),
+                initials: initials(&p.name),
+            })
+            .collect();
+        let mut j = self.job(
+            "people.html",
+            "people/".into(),
+            "People".into(),
+            format!(
+                "The {} people of {} and what they read",
+                people.len(),
+                self.config.title
+            ),
+            "people",
+        );
+        j.vars.insert("people", &people);
+        j
+    }
+
+    /// Person `p`'s page (`bio`: theirs, rendered), before their river is added.
+    fn person_job(&self, p: usize, bio: &str) -> PageJob {
+        let person = &self.index.people[p];
+        let path = format!("people/{}/", person.slug);
+        let view = PersonView {
+            slug: &person.slug,
+            name: &person.name,
+            path: path.clone(),
+            bio_html: bio,
+            homepage: person.homepage.as_deref(),
+            avatar: person.avatar.as_deref(),
+            initials: initials(&person.name),
+            feeds: self.subscriptions(p),
+            atom_path: format!("{path}atom.xml"),
+            opml_path: format!("{path}feeds.opml"),
+        };
+        let mut j = self.job(
+            "person.html",
+            path.clone(),
+            person.name.clone(),
+            format!("What {} reads: {} feeds", person.name, person.feeds.len()),
+            "people",
+        );
+        j.atom_path = view.atom_path.clone();
+        j.opml_path = view.opml_path.clone();
+        j.vars.insert("person", &view);
+        j.vars.insert("suggestions", &self.suggestions(p));
+        j.vars.insert("similar_people", &self.similar_people(p));
+        j
+    }
+
+    /// What person `p` reads, as their list says it (their own titles, tags and notes).
+    fn subscriptions(&self, p: usize) -> Vec<SubView<'_>> {
+        let index = self.index;
+        index.people[p]
+            .feeds
+            .iter()
+            .zip(&index.subscriptions[p])
+            .map(|(sub, &f)| {
+                let feed = &index.feeds[f];
+                SubView {
+                    title: sub.title.as_deref().unwrap_or(&feed.title),
+                    path: format!("feeds/{}/", feed.slug),
+                    site_link: feed.site_link.as_deref(),
+                    xml_url: &sub.url,
+                    tags: self.tag_refs(&sub.tags),
+                    note_html: sub.note.as_deref().map(markdown::to_html),
+                    failing: feed.failing(),
+                    readers_count: feed.readers.len(),
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,208 @@
+//! The renderer: the compiled templates and everything a page needs besides its own
+//! variables, prepared once per build (readers' badges, links, dates, which posts say more
+//! than their excerpt), with the caches its pages fill as they render.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use super::format::{date_iso, date_text, initials};
+use super::markdown;
+use super::theme::Theme;
+use super::views::{Link, PostDates, ReaderView};
+use crate::index::SiteIndex;
+use crate::site::{Site, SiteConfig};
+
+/// How deep a page may sit for its feeds' "Read by" blocks to be rendered once and reused;
+/// deeper pages (none of the built-in ones) render the block for each post.
+pub(super) const READERS_DEPTHS: usize = 6;
+
+/// Everything a page needs besides its own variables, prepared once.
+pub(super) struct Renderer<'a> {
+    pub(super) tera: Tera,
+    pub(super) index: &'a SiteIndex,
+    pub(super) config: &'a SiteConfig,
+    pub(super) base_url: String,
+    pub(super) extra_pages: Vec<Link>,
+    pub(super) readers_of_feed: Vec<Vec<ReaderView>>,
+    pub(super) tag_paths: BTreeMap<String, String>,
+    /// For each feed, for each item: whether its content says more than its excerpt.
+    pub(super) full_content: Vec<Vec<bool>>,
+    /// For each feed, for each item: its dates, formatted.
+    pub(super) dates: Vec<Vec<Option<PostDates>>>,
+    /// For each feed: the link to its page.
+    pub(super) feed_links: Vec<Link>,
+    /// Whether pages are fingerprinted (when rendering ahead, or after rendering ahead).
+    pub(super) fingerprints: bool,
+    /// For each feed, for each item: the digest of its post, without and with its full
+    /// content, computed on first use (only when pages are fingerprinted).
+    pub(super) post_digests: Vec<Vec<[OnceLock<[u8; 32]>; 2]>>,
+    /// For each feed and page depth: the digest of its "Read by" block, on first use.
+    pub(super) readers_digests: Vec<[OnceLock<[u8; 32]>; READERS_DEPTHS]>,
+    /// For each feed and page depth: its posts' "Read by" block, rendered on first use. A
+    /// post is on several pages (its feed's, the river, each reader's), and this block is
+    /// the most expensive part of it.
+    pub(super) readers_html: Vec<[OnceLock<Result<String, String>>; READERS_DEPTHS]>,
+}
+
+/// One of the site's extra pages (`pages/<slug>.md`), read and rendered.
+pub(super) struct ExtraPage {
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) html: String,
+}
+
+impl<'a> Renderer<'a> {
+    /// The renderer of `index`, and the site's extra pages.
+    pub(super) fn new(
+        site: &'a Site,
+        index: &'a SiteIndex,
+        theme: &Theme,
+        base_url: &str,
+        fingerprints: bool,
+    ) -> Result<(Self, Vec<ExtraPage>), String> {
+        let tera = theme.tera(&site.root)?;
+        let base_url = if base_url.ends_with('/') {
+            base_url.to_owned()
+        } else {
+            format!("{base_url}/")
+        };
+        let pages = read_extra_pages(site)?;
+        let renderer = Renderer {
+            tera,
+            index,
+            config: &site.config,
+            base_url,
+            extra_pages: pages
+                .iter()
+                .map(|page| Link {
+                    title: page.title.clone(),
+                    path: format!("{}/", page.slug),
+                })
+                .collect(),
+            readers_of_feed: readers_of_feed(index),
+            tag_paths: index
+                .tags
+                .iter()
+                .map(|t| (t.name.clone(), format!("tags/{}/", t.slug)))
+                .collect(),
+            full_content: full_content(index),
+            dates: dates(index),
+            feed_links: index
+                .feeds
+                .iter()
+                .map(|f| Link {
+                    title: f.title.clone(),
+                    path: format!("feeds/{}/", f.slug),
+                })
+                .collect(),
+            readers_html: index.feeds.iter().map(|_| Default::default()).collect(),
+            fingerprints,
+            post_digests: if fingerprints {
+                index
+                    .feeds
+                    .iter()
+                    .map(|f| f.items.iter().map(|_| Default::default()).collect())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            readers_digests: index.feeds.iter().map(|_| Default::default()).collect(),
+        };
+        Ok((renderer, pages))
+    }
+}
+
+/// The site's extra pages, read from their markdown files.
+fn read_extra_pages(site: &Site) -> Result<Vec<ExtraPage>, String> {
+    site.pages
+        .iter()
+        .map(|(slug, path)| {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+            let (title, html) = markdown::page(&text, slug);
+            Ok(ExtraPage {
+                slug: slug.clone(),
+                title,
+                html,
+            })
+        })
+        .collect()
+}
+
+/// For each feed: the badges of its readers.
+fn readers_of_feed(index: &SiteIndex) -> Vec<Vec<ReaderView>> {
+    let readers_of_person: Vec<ReaderView> = index
+        .people
+        .iter()
+        .map(|p| ReaderView {
+            name: p.name.clone(),
+            path: format!("people/{}/", p.slug),
+            initials: initials(&p.name),
+            avatar: p.avatar.clone(),
+        })
+        .collect();
+    index
+        .feeds
+        .iter()
+        .map(|f| {
+            f.readers
+                .iter()
+                .map(|&r| readers_of_person[r].clone())
+                .collect()
+        })
+        .collect()
+}
+
+/// For each feed, for each item: whether its content says more than its excerpt.
+fn full_content(index: &SiteIndex) -> Vec<Vec<bool>> {
+    index
+        .feeds
+        .par_iter()
+        .map(|f| f.items.iter().map(has_more_than_excerpt).collect())
+        .collect()
+}
+
+/// For each feed, for each item: its dates, formatted.
+fn dates(index: &SiteIndex) -> Vec<Vec<Option<PostDates>>> {
+    index
+        .feeds
+        .par_iter()
+        .map(|f| {
+            f.items
+                .iter()
+                .map(|item| {
+                    item.date().map(|d| PostDates {
+                        iso: date_iso(d),
+                        text: date_text(d),
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether an item's content has more text than its excerpt shows: the feed publishes full
+/// content (or at least a longer summary), worth a "read more".
+fn has_more_than_excerpt(item: &crate::model::Item) -> bool {
+    let Some(html) = &item.content_html else {
+        return false;
+    };
+    let excerpt = item.excerpt.trim_end_matches('…');
+    let text = crate::sanitize::excerpt_of_start(html, excerpt.chars().count() + 40);
+    text.chars().count() > excerpt.chars().count() + 20
+}
+
+/// A template's error with the whole chain of its causes (tera's own message rarely says
+/// which variable or filter failed).
+pub(super) fn template_error(template: &str, path: &str, err: &tera::Error) -> String {
+    let mut msg = format!("template {template} failed while rendering {path}: {err}");
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        msg.push_str(&format!("\n  caused by: {inner}"));
+        source = inner.source();
+    }
+    msg
+}

@@ -1,0 +1,26 @@
+//! The small values the renderer prepares once and many pages show: links, readers' badges
+//! and posts' dates.
+
+use serde::Serialize;
+
+/// A link to a page of the site, by its title.
+#[derive(Serialize, Clone)]
+pub(super) struct Link {
+    pub(super) title: String,
+    pub(super) path: String,
+}
+
+/// A reader as a badge shows them.
+#[derive(Serialize, Clone)]
+pub(super) struct ReaderView {
+    pub(super) name: String,
+    pub(super) path: String,
+    pub(super) initials: String,
+    pub(super) avatar: Option<String>,
+}
+
+/// A post's dates as pages show them, formatted once per build.
+pub(super) struct PostDates {
+    pub(super) iso: String,
+    pub(super) text: String,
+}
