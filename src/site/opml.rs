@@ -14,16 +14,7 @@ pub fn parse_person(text: &str, rel: &Path, slug: String) -> Result<Person, Vec<
         let msg = format!("not a valid OPML file: {e}");
         vec![at_line(rel, text, pos.row, pos.col, msg)]
     })?;
-    let root = doc.root_element();
-    if root.tag_name().name() != "opml" {
-        return Err(vec![Diagnostic::file(
-            rel,
-            format!(
-                "root element is <{}>, expected <opml>",
-                root.tag_name().name()
-            ),
-        )]);
-    }
+    let root = opml_root(&doc, rel)?;
     let name = owner_name(root).unwrap_or_else(|| slug.clone());
     let Some(body) = root.children().find(|n| n.has_tag_name("body")) else {
         return Err(vec![Diagnostic::file(rel, "OPML file has no <body>")]);
@@ -74,6 +65,24 @@ pub fn parse_person(text: &str, rel: &Path, slug: String) -> Result<Person, Vec<
         avatar: None,
         feeds,
     })
+}
+
+/// The document's `<opml>` root element, checked to be one.
+fn opml_root<'a, 'input>(
+    doc: &'a roxmltree::Document<'input>,
+    rel: &Path,
+) -> Result<roxmltree::Node<'a, 'input>, Vec<Diagnostic>> {
+    let root = doc.root_element();
+    if root.tag_name().name() != "opml" {
+        return Err(vec![Diagnostic::file(
+            rel,
+            format!(
+                "root element is <{}>, expected <opml>",
+                root.tag_name().name()
+            ),
+        )]);
+    }
+    Ok(root)
 }
 
 /// A diagnostic at a 1-based row and column of the OPML text.
