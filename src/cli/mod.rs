@@ -14,6 +14,7 @@ pub mod init;
 pub mod progress;
 pub mod serve;
 pub mod suggest;
+pub mod table;
 
 use crate::site::edit;
 use args::{Cli, Command};
@@ -129,7 +130,7 @@ pub fn run(command: Command) -> ExitCode {
                         eprintln!("{summary}");
                     }
                     if verbosity == Verbosity::Verbose {
-                        eprintln!("{}", summary.stages_line());
+                        eprintln!("{}", table::stages_line(&summary));
                     }
                     if let Some(path) = report {
                         let json = serde_json::to_string_pretty(&summary).unwrap_or_default();
