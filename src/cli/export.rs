@@ -2,10 +2,31 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::ExitCode;
 
+use super::args::ExportArgs;
+use super::exit::fail;
 use crate::refresh::cache::Cache;
 use crate::render::opml::{BlogrollEntry, write_blogroll};
 use crate::site::{self, Subscription};
+
+/// Runs `toluu export`: prints the OPML, or writes it to `--output`.
+pub fn run(args: ExportArgs) -> ExitCode {
+    let opml = match export_opml(&args.site.dir, args.person.as_deref()) {
+        Ok(opml) => opml,
+        Err(e) => return fail(&e),
+    };
+    match args.output {
+        Some(path) => match std::fs::write(&path, opml) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("{}: cannot write: {e}", path.display())),
+        },
+        None => {
+            print!("{opml}");
+            ExitCode::SUCCESS
+        }
+    }
+}
 
 /// The site's feeds (or `person`'s) as an OPML 2.0 document. Tags become the `category`
 /// attribute; titles come from the cache when the feed was fetched, else the list.

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
@@ -19,6 +20,9 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tiny_http::{Header, Request, Response, Server};
 
+use super::args::ServeArgs;
+use super::exit::fail;
+use super::progress::{BuildProgress, Verbosity};
 use crate::render::xml::escape;
 use crate::site::CONFIG_FILE;
 use crate::{BuildOptions, Error};
@@ -98,6 +102,22 @@ impl Shared {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+}
+
+/// Runs `toluu serve`: a progress bar for the first build, then serves until stopped.
+pub fn run(args: ServeArgs) -> ExitCode {
+    let (progress, observer) = BuildProgress::new(Verbosity::Normal);
+    let options = ServeOptions {
+        port: args.port,
+        offline: args.offline,
+        observer,
+    };
+    let result = serve(&args.dir, &options);
+    progress.finish();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
     }
 }
 
