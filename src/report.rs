@@ -1,17 +1,17 @@
-//! What a build did, for the end-of-build summary table and `--report`.
+//! What a build did, for the end-of-build summary table (printed by [`crate::cli::table`]) and
+//! `--report`.
 //!
 //! The words are the ones the `/status/` page uses (see [`crate::refresh::health`]): a feed is "ok",
 //! "not modified", "failing", "moved" or "dead"; a failure within the grace period stays "ok"
 //! with a note.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::refresh::health::{self, HealthState};
+use crate::refresh::health;
 use crate::refresh::{FeedState, Outcome};
 use crate::site::Site;
 
@@ -195,135 +195,8 @@ impl BuildReport {
         self
     }
 
-    /// One line with the time of each stage: `load 3 ms · refresh 1,620 ms · …`.
-    pub fn stages_line(&self) -> String {
-        let stages: Vec<String> = self
-            .stages
-            .iter()
-            .map(|s| format!("{} {} ms", s.stage, s.millis))
-            .collect();
-        let mut line = format!("stages: {}", stages.join(" · "));
-        if self.pages_rendered_ahead > 0 {
-            line.push_str(&format!(
-                "; {} pages rendered ahead, {} of them kept",
-                self.pages_rendered_ahead, self.pages_kept
-            ));
-        }
-        line
-    }
-
     /// How many feeds failed this build.
     pub fn failed(&self) -> usize {
         self.feeds.iter().filter(|f| f.status == "failed").count()
-    }
-
-    fn count(&self, status: &str) -> usize {
-        self.feeds.iter().filter(|f| f.status == status).count()
-    }
-
-    fn count_health(&self, state: HealthState) -> usize {
-        self.feeds
-            .iter()
-            .filter(|f| f.health == state.word())
-            .count()
-    }
-}
-
-/// What the summary says about a feed beyond its state, in plain words.
-fn remark(r: &FeedReport) -> String {
-    let files = r.listed_in.join(", ");
-    match (r.health, &r.error) {
-        ("moved", _) => format!(
-            "moved: update {files} to {}",
-            r.moved_to.as_deref().unwrap_or("?")
-        ),
-        ("failing" | "dead", error) => format!(
-            "{} build{} in a row: {} [{files}]",
-            r.failures,
-            if r.failures == 1 { "" } else { "s" },
-            error.as_deref().unwrap_or("failed")
-        ),
-        (_, Some(error)) => {
-            let kept = if r.items > 0 {
-                format!(" (showing {} cached items)", r.items)
-            } else {
-                String::new()
-            };
-            let n = r.failures.max(1);
-            format!(
-                "failed {n} build{} in a row, within the grace period: {error}{kept} [{files}]",
-                if n == 1 { "" } else { "s" }
-            )
-        }
-        _ => r.note.clone().unwrap_or_default(),
-    }
-}
-
-fn size(bytes: u64) -> String {
-    match bytes {
-        0 => "-".to_owned(),
-        b if b < 1024 => format!("{b} B"),
-        b => format!("{:.1} kB", b as f64 / 1024.0),
-    }
-}
-
-impl fmt::Display for BuildReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for warning in &self.cache_warnings {
-            writeln!(f, "warning: {warning}")?;
-        }
-        if !self.feeds.is_empty() {
-            let width = self
-                .feeds
-                .iter()
-                .map(|r| r.url.len())
-                .max()
-                .unwrap_or(0)
-                .min(60);
-            writeln!(
-                f,
-                "{:<width$}  {:<12}  {:>4}  {:>8}  {:>7}  {:>9}  remark",
-                "feed", "status", "http", "bytes", "time", "new/total"
-            )?;
-            for r in &self.feeds {
-                let http = r.http_status.map_or("-".to_owned(), |s| s.to_string());
-                let row = format!(
-                    "{:<width$}  {:<12}  {:>4}  {:>8}  {:>5.2} s  {:>9}  {}",
-                    r.url,
-                    r.health,
-                    http,
-                    size(r.bytes),
-                    r.millis as f64 / 1000.0,
-                    format!("{}/{}", r.items_new, r.items),
-                    remark(r)
-                );
-                writeln!(f, "{}", row.trim_end())?;
-            }
-        }
-        writeln!(
-            f,
-            "{} feeds: {} ok, {} not modified, {} cached, {} skipped, {} failed; {} failing, {} moved, {} dead",
-            self.feeds.len(),
-            self.count("ok"),
-            self.count("not modified"),
-            self.count("cached"),
-            self.count("skipped"),
-            self.failed(),
-            self.count_health(HealthState::Failing),
-            self.count_health(HealthState::Moved),
-            self.count_health(HealthState::Dead),
-        )?;
-        if self.output_dir.as_os_str().is_empty() {
-            // `toluu check --fetch`: nothing was written.
-            return write!(f, "checked in {:.2} s", self.millis as f64 / 1000.0);
-        }
-        write!(
-            f,
-            "wrote {} files ({} changed) to {} in {:.2} s",
-            self.files_written,
-            self.files_changed,
-            self.output_dir.display(),
-            self.millis as f64 / 1000.0
-        )
     }
 }

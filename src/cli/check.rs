@@ -3,7 +3,10 @@
 
 use std::fs;
 use std::path::Path;
+use std::process::ExitCode;
 
+use super::args::CheckArgs;
+use super::progress::{error_label, warning_label};
 use crate::refresh::cache::Cache;
 use crate::report::{BuildReport, FeedReport};
 use crate::site::lint;
@@ -26,6 +29,36 @@ pub struct CheckReport {
     pub feeds: usize,
     /// With `--fetch`: how each feed answered, in the build summary's words.
     pub fetched: Option<BuildReport>,
+}
+
+/// Runs `toluu check`: prints every problem; exit 2 if the files have one, 1 if a feed
+/// failed.
+pub fn run(args: CheckArgs) -> ExitCode {
+    let report = check(&args.dir, args.fetch);
+    if let Some(summary) = &report.fetched {
+        println!("{summary}");
+    }
+    for w in &report.warnings {
+        eprintln!("{} {w}", warning_label());
+    }
+    for e in report.errors.iter().chain(&report.feed_errors) {
+        eprintln!("{} {e}", error_label());
+    }
+    if !report.errors.is_empty() {
+        let n = report.errors.len();
+        eprintln!("{n} problem{} found", if n == 1 { "" } else { "s" });
+        ExitCode::from(2)
+    } else if !report.feed_errors.is_empty() {
+        let n = report.feed_errors.len();
+        eprintln!("{n} feed{} failed", if n == 1 { "" } else { "s" });
+        ExitCode::FAILURE
+    } else {
+        println!(
+            "ok: {} people, {} distinct feeds",
+            report.people, report.feeds
+        );
+        ExitCode::SUCCESS
+    }
 }
 
 /// Checks the site in `root`; with `fetch`, also fetches every feed once (see

@@ -2,10 +2,31 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::ExitCode;
 
+use super::args::ExportArgs;
+use super::exit::fail;
 use crate::refresh::cache::Cache;
 use crate::render::opml::{BlogrollEntry, write_blogroll};
-use crate::site::{self, Subscription};
+use crate::site::{self, Person, Site, Subscription};
+
+/// Runs `toluu export`: prints the OPML, or writes it to `--output`.
+pub fn run(args: ExportArgs) -> ExitCode {
+    let opml = match export_opml(&args.site.dir, args.person.as_deref()) {
+        Ok(opml) => opml,
+        Err(e) => return fail(&e),
+    };
+    match args.output {
+        Some(path) => match std::fs::write(&path, opml) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("{}: cannot write: {e}", path.display())),
+        },
+        None => {
+            print!("{opml}");
+            ExitCode::SUCCESS
+        }
+    }
+}
 
 /// The site's feeds (or `person`'s) as an OPML 2.0 document. Tags become the `category`
 /// attribute; titles come from the cache when the feed was fetched, else the list.
@@ -16,40 +37,12 @@ pub fn export_opml(root: &Path, person: Option<&str>) -> Result<String, String> 
             .collect::<Vec<_>>()
             .join("\n")
     })?;
-    let people: Vec<&site::Person> = match person {
-        Some(slug) => vec![
-            site.people
-                .iter()
-                .find(|p| p.slug == slug)
-                .ok_or_else(|| format!("no person '{slug}' in {}/people", root.display()))?,
-        ],
-        None => site.people.iter().collect(),
-    };
-    // One entry per feed, with every tag any of the people gave it.
-    let mut feeds: BTreeMap<&str, (&Subscription, Vec<String>)> = BTreeMap::new();
-    for p in &people {
-        for sub in &p.feeds {
-            let entry = feeds.entry(&sub.key).or_insert((sub, Vec::new()));
-            for tag in &sub.tags {
-                if !entry.1.contains(tag) {
-                    entry.1.push(tag.clone());
-                }
-            }
-        }
-    }
+    let people = chosen_people(&site, person, root)?;
+    let feeds = feeds_with_tags(&people);
     let cache = Cache::new(root.join(&site.config.build.cache_dir));
     let known: Vec<(String, Option<String>)> = feeds
         .values()
-        .map(|(sub, _)| {
-            let cached = cache.load(&sub.key).ok().flatten().and_then(|e| e.feed);
-            let title = sub
-                .title
-                .clone()
-                .or_else(|| cached.as_ref().map(|f| f.title.clone()))
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| sub.url.clone());
-            (title, cached.and_then(|f| f.site_link))
-        })
+        .map(|(sub, _)| title_and_site(&cache, sub))
         .collect();
     let entries: Vec<BlogrollEntry<'_>> = feeds
         .values()
@@ -69,4 +62,51 @@ pub fn export_opml(root: &Path, person: Option<&str>) -> Result<String, String> 
         _ => (site.config.title.clone(), None),
     };
     Ok(write_blogroll(&title, owner, &entries))
+}
+
+/// Everyone in the site, or only the person `person` names.
+fn chosen_people<'a>(
+    site: &'a Site,
+    person: Option<&str>,
+    root: &Path,
+) -> Result<Vec<&'a Person>, String> {
+    Ok(match person {
+        Some(slug) => vec![
+            site.people
+                .iter()
+                .find(|p| p.slug == slug)
+                .ok_or_else(|| format!("no person '{slug}' in {}/people", root.display()))?,
+        ],
+        None => site.people.iter().collect(),
+    })
+}
+
+/// One entry per feed, with every tag any of the people gave it.
+fn feeds_with_tags<'a>(
+    people: &[&'a Person],
+) -> BTreeMap<&'a str, (&'a Subscription, Vec<String>)> {
+    let mut feeds: BTreeMap<&str, (&Subscription, Vec<String>)> = BTreeMap::new();
+    for p in people {
+        for sub in &p.feeds {
+            let entry = feeds.entry(&sub.key).or_insert((sub, Vec::new()));
+            for tag in &sub.tags {
+                if !entry.1.contains(tag) {
+                    entry.1.push(tag.clone());
+                }
+            }
+        }
+    }
+    feeds
+}
+
+/// A feed's title (the list's, else the cached feed's, else its URL) and its site's address.
+fn title_and_site(cache: &Cache, sub: &Subscription) -> (String, Option<String>) {
+    let cached = cache.load(&sub.key).ok().flatten().and_then(|e| e.feed);
+    let title = sub
+        .title
+        .clone()
+        .or_else(|| cached.as_ref().map(|f| f.title.clone()))
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| sub.url.clone());
+    (title, cached.and_then(|f| f.site_link))
 }

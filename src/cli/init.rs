@@ -3,6 +3,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::args::InitArgs;
+use super::exit::fail;
 
 /// Options of `toluu init`.
 #[derive(Debug, Clone)]
@@ -27,6 +31,25 @@ pub const FILES: [&str; 5] = [
     ".gitignore",
     ".github/workflows/publish.yml",
 ];
+
+/// Runs `toluu init`: writes the site, then says what to do next.
+pub fn run(args: InitArgs) -> ExitCode {
+    let options = InitOptions {
+        force: args.force,
+        title: args.title,
+        toluu_repo: args.toluu_repo,
+    };
+    match init(&args.dir, &options) {
+        Ok(files) => {
+            for file in &files {
+                println!("created {}", file.display());
+            }
+            println!("{}", next_steps(&args.dir, &options));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
 
 /// Writes a new site into `dir` (created if missing). Refuses, naming every file in the way,
 /// when one of them exists and `force` is not set. Returns the files written.

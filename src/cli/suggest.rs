@@ -5,9 +5,12 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::process::ExitCode;
 
 use serde::Serialize;
 
+use super::args::SuggestArgs;
+use super::exit::report_error;
 use crate::index::SiteIndex;
 use crate::refresh::cache::Cache;
 use crate::{Error, index, refresh, site};
@@ -54,6 +57,22 @@ struct SuggestJson<'a> {
 /// Scores are shown with four decimals: enough to rank, short to read.
 fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+/// Runs `toluu suggest`: prints the suggestions.
+pub fn run(args: SuggestArgs) -> ExitCode {
+    let options = SuggestOptions {
+        person: args.person,
+        limit: args.limit,
+        json: args.json,
+    };
+    match suggest(&args.dir, &options) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => report_error(&e),
+    }
 }
 
 /// `toluu suggest`: loads the lists and whatever the fetch cache holds (never the network),
