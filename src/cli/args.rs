@@ -1,5 +1,9 @@
 //! The command line's shape: clap derive only. The doc comments are the `--help` text.
 
+// They are written for the terminal, where `[build] output_dir` names a TOML section, not a
+// rustdoc link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
