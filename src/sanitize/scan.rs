@@ -174,121 +174,164 @@ pub(super) fn visible_text_start(
     limit: usize,
     enough_chars: usize,
 ) -> Option<(String, bool)> {
-    let bytes = html.as_bytes();
-    let mut out = Out {
-        raw_len: 0,
-        limit,
-        enough_chars,
-        collapsed: String::new(),
-        chars: 0,
-        space: false,
-    };
-    let mut stack: Vec<(&str, Kind)> = Vec::new();
-    let (mut open_p, mut open_a, mut open_li, mut open_dd, mut open_table) = (0, 0, 0, 0, 0);
-    // Stopping inside a table is not safe: text after this point may be moved before it.
-    let stop = |out: Out, open_table: usize| {
-        (open_table == 0).then_some((out.collapsed, out.raw_len > out.limit))
+    let mut scan = Scan {
+        out: Out {
+            raw_len: 0,
+            limit,
+            enough_chars,
+            collapsed: String::new(),
+            chars: 0,
+            space: false,
+        },
+        stack: Vec::new(),
+        open: Open::default(),
     };
     // The fragment's root element is a block.
-    out.push(" ");
+    scan.out.push(" ");
     let mut at = 0;
-    while at < bytes.len() {
-        if out.full() {
-            return stop(out, open_table);
+    while at < html.len() {
+        if scan.out.full() {
+            return scan.stop();
         }
-        if bytes[at] != b'<' {
-            let end = html[at..].find('<').map_or(bytes.len(), |i| at + i);
-            let text = &html[at..end];
-            if stack.last().is_some_and(|(_, k)| k.is(Kind::TABLE_CONTEXT))
-                && !text
-                    .bytes()
-                    .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0C'))
-            {
-                return None;
-            }
-            push_text(&mut out, text)?;
-            at = end;
+        if html.as_bytes()[at] != b'<' {
+            at = scan.text(html, at)?;
             continue;
         }
         let (tag, end) = read_tag(html, at)?;
         at = end;
         match tag {
-            Tag::End(name) => {
-                let (_, kind) = stack.pop().filter(|(open, _)| *open == name)?;
-                match name {
-                    "p" => open_p -= 1,
-                    "a" => open_a -= 1,
-                    "li" => open_li -= 1,
-                    "dd" | "dt" => open_dd -= 1,
-                    "table" => open_table -= 1,
-                    _ => {}
-                }
-                if !kind.is(Kind::INLINE) {
-                    out.push(" ");
-                }
-            }
+            Tag::End(name) => scan.end(name)?,
             Tag::Start(name) => {
-                let (name, kind) = known(name)?;
-                let top = stack.last().copied();
-                if !fits(
-                    name,
-                    kind,
-                    top,
-                    open_p > 0,
-                    open_a > 0,
-                    open_li > 0,
-                    open_dd > 0,
-                ) {
-                    return None;
-                }
-                let block = !kind.is(Kind::INLINE);
-                if block {
-                    out.push(" ");
-                }
-                if kind.is(Kind::VOID) {
-                    // Its end, with nothing in between.
-                    if out.full() {
-                        return stop(out, open_table);
-                    }
-                    if block {
-                        out.push(" ");
-                    }
+                let (name, kind) = scan.start(name)?;
+                if !kind.is(Kind::VOID) {
+                    at = scan.enter(name, kind, html, at);
                     continue;
                 }
-                stack.push((name, kind));
-                match name {
-                    "p" => open_p += 1,
-                    "a" => open_a += 1,
-                    "li" => open_li += 1,
-                    "dd" | "dt" => open_dd += 1,
-                    "table" => open_table += 1,
-                    // The parser drops a newline right after `<pre>`.
-                    "pre" if bytes.get(at) == Some(&b'\n') => at += 1,
-                    _ => {}
+                // Its end, with nothing in between.
+                if scan.out.full() {
+                    return scan.stop();
+                }
+                if !kind.is(Kind::INLINE) {
+                    scan.out.push(" ");
                 }
             }
         }
     }
-    if !stack.is_empty() {
-        return None;
+    scan.finish()
+}
+
+/// The scan so far: the text read, and the elements open.
+struct Scan {
+    out: Out,
+    stack: Vec<(&'static str, Kind)>,
+    open: Open,
+}
+
+/// How many of the elements whose nesting the parser fixes up are open.
+#[derive(Default)]
+struct Open {
+    p: usize,
+    a: usize,
+    li: usize,
+    dd: usize,
+    table: usize,
+}
+
+impl Open {
+    /// The count that element `name` is in, if any.
+    fn count(&mut self, name: &str) -> Option<&mut usize> {
+        match name {
+            "p" => Some(&mut self.p),
+            "a" => Some(&mut self.a),
+            "li" => Some(&mut self.li),
+            "dd" | "dt" => Some(&mut self.dd),
+            "table" => Some(&mut self.table),
+            _ => None,
+        }
     }
-    if !out.full() {
-        out.push(" ");
+}
+
+impl Scan {
+    /// Reads the text at `at`, up to the next tag; returns where that tag starts.
+    fn text(&mut self, html: &str, at: usize) -> Option<usize> {
+        let end = html[at..].find('<').map_or(html.len(), |i| at + i);
+        let text = &html[at..end];
+        if self
+            .stack
+            .last()
+            .is_some_and(|(_, k)| k.is(Kind::TABLE_CONTEXT))
+            && !text
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0C'))
+        {
+            return None;
+        }
+        push_text(&mut self.out, text)?;
+        Some(end)
     }
-    Some((out.collapsed, out.raw_len > out.limit))
+
+    /// Closes element `name`, which must be the one open last.
+    fn end(&mut self, name: &str) -> Option<()> {
+        let (_, kind) = self.stack.pop().filter(|(open, _)| *open == name)?;
+        if let Some(count) = self.open.count(name) {
+            *count -= 1;
+        }
+        if !kind.is(Kind::INLINE) {
+            self.out.push(" ");
+        }
+        Some(())
+    }
+
+    /// Starts element `name`, if the scan knows it and the parser would leave it where it
+    /// stands; returns its name and kind.
+    fn start(&mut self, name: &str) -> Option<(&'static str, Kind)> {
+        let (name, kind) = known(name)?;
+        let top = self.stack.last().copied();
+        if !fits(name, kind, top, &self.open) {
+            return None;
+        }
+        if !kind.is(Kind::INLINE) {
+            self.out.push(" ");
+        }
+        Some((name, kind))
+    }
+
+    /// Opens element `name` (not a void one), whose start tag ends at `at`; returns where its
+    /// content starts.
+    fn enter(&mut self, name: &'static str, kind: Kind, html: &str, at: usize) -> usize {
+        self.stack.push((name, kind));
+        if let Some(count) = self.open.count(name) {
+            *count += 1;
+        }
+        // The parser drops a newline right after `<pre>`.
+        if name == "pre" && html.as_bytes().get(at) == Some(&b'\n') {
+            at + 1
+        } else {
+            at
+        }
+    }
+
+    /// The text read, stopping where the scan is.
+    fn stop(self) -> Option<(String, bool)> {
+        // Stopping inside a table is not safe: text after this point may be moved before it.
+        (self.open.table == 0).then_some((self.out.collapsed, self.out.raw_len > self.out.limit))
+    }
+
+    /// The text read, at the end of the markup.
+    fn finish(mut self) -> Option<(String, bool)> {
+        if !self.stack.is_empty() {
+            return None;
+        }
+        if !self.out.full() {
+            self.out.push(" ");
+        }
+        Some((self.out.collapsed, self.out.raw_len > self.out.limit))
+    }
 }
 
 /// Whether the parser puts start tag `name` where it stands (inside `top`), rather than
 /// closing or moving elements first. Errs on the side of `false`.
-fn fits(
-    name: &str,
-    kind: Kind,
-    top: Option<(&str, Kind)>,
-    open_p: bool,
-    open_a: bool,
-    open_li: bool,
-    open_dd: bool,
-) -> bool {
+fn fits(name: &str, kind: Kind, top: Option<(&str, Kind)>, open: &Open) -> bool {
     let top_name = top.map(|(t, _)| t);
     let top_kind = top.map_or(Kind(0), |(_, k)| k);
     let parent_ok = match name {
@@ -301,10 +344,10 @@ fn fits(
         _ => !top_kind.is(Kind::TABLE_CONTEXT),
     };
     parent_ok
-        && !(open_p && kind.is(Kind::CLOSES_P))
-        && !(name == "a" && open_a)
-        && !(name == "li" && open_li && !matches!(top_name, Some("ul" | "ol")))
-        && !(matches!(name, "dd" | "dt") && open_dd && top_name != Some("dl"))
+        && !(open.p > 0 && kind.is(Kind::CLOSES_P))
+        && !(name == "a" && open.a > 0)
+        && !(name == "li" && open.li > 0 && !matches!(top_name, Some("ul" | "ol")))
+        && !(matches!(name, "dd" | "dt") && open.dd > 0 && top_name != Some("dl"))
         && !(kind.is(Kind::HEADING) && top_kind.is(Kind::HEADING))
 }
 
