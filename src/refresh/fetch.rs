@@ -144,17 +144,7 @@ impl Fetcher {
 
     fn get_inner(&self, url: &str, validators: &Validators, meta: &mut ResponseMeta) -> Response {
         let deadline = Instant::now() + Duration::from_secs(self.config.timeout_secs);
-        let mut request = self.client.get(url).header(
-            reqwest::header::ACCEPT,
-            "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
-        );
-        if let Some(etag) = &validators.etag {
-            request = request.header(IF_NONE_MATCH, etag);
-        }
-        if let Some(lm) = &validators.last_modified {
-            request = request.header(IF_MODIFIED_SINCE, lm);
-        }
-        let response = match request.send() {
+        let response = match self.request(url, validators).send() {
             Ok(r) => r,
             Err(e) => {
                 return Response::Failed {
@@ -168,32 +158,9 @@ impl Fetcher {
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Response::NotModified;
         }
-        if status.is_redirection()
-            && let Some(error) = refused_redirect(&response)
-        {
+        if let Some(error) = self.refusal(&response) {
             return Response::Failed {
                 error,
-                status: Some(status.as_u16()),
-            };
-        }
-        if !status.is_success() {
-            return Response::Failed {
-                error: format!(
-                    "HTTP {} {}",
-                    status.as_u16(),
-                    status.canonical_reason().unwrap_or("")
-                )
-                .trim_end()
-                .to_owned(),
-                status: Some(status.as_u16()),
-            };
-        }
-        let max = self.config.max_bytes;
-        if let Some(len) = response.content_length()
-            && len > max
-        {
-            return Response::Failed {
-                error: format!("response too large: {len} bytes, the limit is {max}"),
                 status: Some(status.as_u16()),
             };
         }
@@ -211,6 +178,48 @@ impl Fetcher {
                 status: Some(status.as_u16()),
             },
         }
+    }
+
+    /// The GET of `url`, asking for a feed, conditional when `validators` has something.
+    fn request(&self, url: &str, validators: &Validators) -> reqwest::blocking::RequestBuilder {
+        let mut request = self.client.get(url).header(
+            reqwest::header::ACCEPT,
+            "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+        );
+        if let Some(etag) = &validators.etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = &validators.last_modified {
+            request = request.header(IF_MODIFIED_SINCE, lm);
+        }
+        request
+    }
+
+    /// Why an answer other than a 304 has no body worth reading: a refused redirect, an error
+    /// status, or a `Content-Length` past `max_bytes`.
+    fn refusal(&self, response: &reqwest::blocking::Response) -> Option<String> {
+        let status = response.status();
+        if status.is_redirection()
+            && let Some(error) = refused_redirect(response)
+        {
+            return Some(error);
+        }
+        if !status.is_success() {
+            return Some(
+                format!(
+                    "HTTP {} {}",
+                    status.as_u16(),
+                    status.canonical_reason().unwrap_or("")
+                )
+                .trim_end()
+                .to_owned(),
+            );
+        }
+        let max = self.config.max_bytes;
+        response
+            .content_length()
+            .filter(|len| *len > max)
+            .map(|len| format!("response too large: {len} bytes, the limit is {max}"))
     }
 
     /// Reads the (decompressed) body, failing past `max_bytes` or past the deadline.

@@ -9,8 +9,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::refresh::Outcome;
 use crate::refresh::cache::{FetchRecord, FetchStatus};
+use crate::refresh::state::Outcome;
 use crate::site::HealthConfig;
 
 /// A feed's state, as the status page and the summary name it.
