@@ -27,27 +27,10 @@ pub fn same_feed_spellings(
             spellings.push((&sub.key, &sub.url, p));
         }
     }
-    // Union the normalized keys that share a loose identity, directly or via a redirect seen.
     let mut keys: Vec<&str> = spellings.iter().map(|s| s.0).collect();
     keys.sort();
     keys.dedup();
-    let mut parent: Vec<usize> = (0..keys.len()).collect();
-    let mut by_loose: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, key) in keys.iter().enumerate() {
-        let mut identities = vec![loose_identity(key)];
-        if let Some(final_url) = redirected_to(key) {
-            identities.push(loose_identity(&final_url));
-        }
-        for id in identities {
-            match by_loose.get(&id) {
-                Some(&j) => union(&mut parent, i, j),
-                None => {
-                    by_loose.insert(id, i);
-                }
-            }
-        }
-    }
-    let roots: Vec<usize> = (0..keys.len()).map(|i| find(&mut parent, i)).collect();
+    let roots = spelling_groups(&keys, redirected_to);
     let group = |key: &str| roots[keys.binary_search(&key).unwrap_or(0)];
 
     let mut first_of_group: BTreeMap<usize, (&str, &str, usize)> = BTreeMap::new();
@@ -76,6 +59,29 @@ pub fn same_feed_spellings(
         problems.push(d);
     }
     problems
+}
+
+/// The group of each of `keys` (sorted, distinct): keys that share a loose identity, directly
+/// or through a redirect seen, are in one group, named by one of them.
+fn spelling_groups(keys: &[&str], redirected_to: impl Fn(&str) -> Option<String>) -> Vec<usize> {
+    // Union the normalized keys that share a loose identity, directly or via a redirect seen.
+    let mut parent: Vec<usize> = (0..keys.len()).collect();
+    let mut by_loose: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        let mut identities = vec![loose_identity(key)];
+        if let Some(final_url) = redirected_to(key) {
+            identities.push(loose_identity(&final_url));
+        }
+        for id in identities {
+            match by_loose.get(&id) {
+                Some(&j) => union(&mut parent, i, j),
+                None => {
+                    by_loose.insert(id, i);
+                }
+            }
+        }
+    }
+    (0..keys.len()).map(|i| find(&mut parent, i)).collect()
 }
 
 /// What two spellings of one feed differ in, in words.
