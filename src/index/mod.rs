@@ -1,6 +1,8 @@
 //! The site's index: everything the pages show, computed once from the lists and the feeds'
 //! states. Feeds are identified by their normalized URL and numbered in a fixed order, so the
-//! same input gives the same index.
+//! same input gives the same index. Takes the [`Site`](crate::site::Site) and the refresh
+//! stage's states; hands a [`SiteIndex`] to the render stage. Pure: no I/O but the lists'
+//! git history (`recent`).
 //!
 //! The parts: `feed` (a feed and a post as the index holds them), `site_index` (the index
 //! itself), `build` (how it is built), `river` (the rivers' order), `slug` (page names),

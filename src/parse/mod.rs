@@ -1,4 +1,5 @@
-//! Parsing feed bytes (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed) into the [`crate::model`].
+//! Parsing feed bytes (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed) into the [`crate::model`]:
+//! called by the refresh stage on each body it fetches, it hands back a clean [`Feed`].
 //!
 //! feed-rs does the parsing; `convert` turns its output into our model: plain-text titles,
 //! absolute and checked links, sanitized content, UTC dates clamped to the fetch time, and the

@@ -1,6 +1,8 @@
 //! Bringing every feed up to date: for each distinct feed, fetch it (conditionally), parse it
 //! and update its cache file; or, offline, read the cache alone. Runs on a dedicated rayon pool
-//! sized by `fetch.concurrency`, since fetching waits on the network, not the CPU.
+//! sized by `fetch.concurrency`, since fetching waits on the network, not the CPU. Takes the
+//! site's distinct feeds from `site`; hands one [`FeedState`] per feed (its feed, items and
+//! fetch record) to the index.
 //!
 //! This module is the stage's entry: which feeds are fetched ([`Mode`]), who hears of the
 //! progress ([`Observer`]), and the two pools the feeds go through. One feed's steps are in

@@ -1,5 +1,6 @@
 //! Rendering the index into pages: HTML through the theme's tera templates, Atom, OPML and the
-//! sitemap directly. Pages render in parallel; templates are compiled once.
+//! sitemap directly. Pages render in parallel; templates are compiled once. Takes the
+//! [`SiteIndex`]; hands each [`OutputFile`] to a sink (the one writer, `crate::output`).
 //!
 //! This module holds the pipeline: every page job rendered, in parallel, and handed to the
 //! writer. The parts: `renderer` (the templates and what is prepared once per build), `pages`

@@ -1,4 +1,5 @@
-//! Turning hostile feed HTML and text into something safe to put on a page.
+//! Turning hostile feed HTML and text into something safe to put on a page, once, when a feed
+//! is parsed: the parse stage hands on only what passed through here.
 //!
 //! HTML goes through ammonia with relative URLs rewritten against the item's base URL and only
 //! `http(s)` URLs allowed; titles and names are reduced to plain text (the templates escape it).
