@@ -8,6 +8,7 @@ use crate::parse::parse_feed;
 use crate::refresh::cache::{CACHE_FORMAT, CacheEntry, FetchRecord, FetchStatus};
 use crate::refresh::fetch::{Fetched, Response};
 use crate::refresh::history::{self, Keep};
+use crate::refresh::identity;
 use crate::refresh::schedule::schedule;
 use crate::refresh::state::Outcome;
 
@@ -28,13 +29,20 @@ pub(super) fn apply(
     now: DateTime<Utc>,
     policy: &Policy,
 ) -> (CacheEntry, Outcome, usize) {
+    // A feed that gave content before keeps its page's slug, whatever its title says now.
+    let fixed = previous.as_ref().is_some_and(|e| e.feed.is_some());
     let mut entry = previous.unwrap_or_else(|| CacheEntry {
         format: CACHE_FORMAT,
         url: url.to_owned(),
         fetch: FetchRecord::new(now),
         feed: None,
         first_seen: None,
+        slug: None,
+        former_slugs: Vec::new(),
     });
+    if entry.slug.is_none() && entry.feed.is_some() {
+        entry.slug = Some(identity::slug_of(url, Some(&entry)));
+    }
     let Fetched { response, meta } = fetched;
     entry.fetch.fetched_at = now;
     let answered = !matches!(response, Response::Failed { status: None, .. });
@@ -43,6 +51,7 @@ pub(super) fn apply(
     }
     let (outcome, new_items) = take_response(&mut entry, response, now, policy);
     schedule(&mut entry.fetch, &meta, now, policy.min_interval_secs);
+    identity::settle(&mut entry, fixed);
     let outcome = match outcome {
         // `schedule` may have added when the feed is retried.
         Outcome::Failed(e) => Outcome::Failed(entry.fetch.error.clone().unwrap_or(e)),

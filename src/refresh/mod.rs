@@ -13,6 +13,7 @@ pub mod cache;
 pub mod fetch;
 pub mod health;
 pub mod history;
+pub mod identity;
 pub mod lock;
 mod per_feed;
 mod schedule;

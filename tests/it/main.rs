@@ -12,6 +12,7 @@ mod fmt;
 mod fuzz;
 mod health;
 mod hostile;
+mod identity;
 mod incremental;
 mod kill;
 mod links;
