@@ -18,6 +18,7 @@ mod kill;
 mod links;
 mod lint;
 mod output;
+mod parity;
 mod parsing;
 mod river;
 mod safety;
