@@ -1,6 +1,8 @@
 //! Folding one fetch's response into the feed's cache entry: the fetch record's successes and
 //! failures, the parsed content merged into the feed's history, and when to fetch it next.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use crate::model::Feed;
@@ -18,6 +20,9 @@ pub(super) struct Policy {
     pub(super) keep: Keep,
     /// `[fetch] min_interval_secs`: the least time between two fetches of a feed.
     pub(super) min_interval_secs: u64,
+    /// The pages of feeds that moved, by the address they moved to (see
+    /// [`identity::moved_pages`]): a feed new to the cache at such an address takes its page.
+    pub(super) moved: HashMap<String, identity::Page>,
 }
 
 /// Folds a fetch response into the previous cache entry; returns the entry, the outcome and
@@ -30,15 +35,16 @@ pub(super) fn apply(
     policy: &Policy,
 ) -> (CacheEntry, Outcome, usize) {
     // A feed that gave content before keeps its page's slug, whatever its title says now.
-    let fixed = previous.as_ref().is_some_and(|e| e.feed.is_some());
+    let moved = previous.is_none().then(|| policy.moved.get(url)).flatten();
+    let fixed = moved.is_some() || previous.as_ref().is_some_and(|e| e.feed.is_some());
     let mut entry = previous.unwrap_or_else(|| CacheEntry {
         format: CACHE_FORMAT,
         url: url.to_owned(),
         fetch: FetchRecord::new(now),
         feed: None,
         first_seen: None,
-        slug: None,
-        former_slugs: Vec::new(),
+        slug: moved.map(|(slug, _)| slug.clone()),
+        former_slugs: moved.map(|(_, former)| former.clone()).unwrap_or_default(),
     });
     if entry.slug.is_none() && entry.feed.is_some() {
         entry.slug = Some(identity::slug_of(url, Some(&entry)));

@@ -4,10 +4,15 @@
 //! Before a feed has ever given content its slug is provisional (from its host); the first
 //! content fixes it from the feed's own title, and the provisional one is remembered. A cache
 //! written before slugs were kept gets the slug its page had then (from the cached title).
+//! A feed the lists now name by the address its old one permanently moved to takes over the
+//! old one's page: its slug and former slugs ([`moved_pages`]).
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
 
 use sha2::{Digest, Sha256};
 
-use crate::refresh::cache::CacheEntry;
+use crate::refresh::cache::{Cache, CacheEntry, file_name_for};
 
 /// How many bytes of a feed's title its page slug keeps, before the hash of its URL.
 const FEED_TITLE_BYTES: usize = 40;
@@ -67,6 +72,48 @@ pub fn settle(entry: &mut CacheEntry, fixed: bool) {
         Some(slug) => entry.slug = Some(slug),
         None => entry.slug = Some(now),
     }
+}
+
+/// A feed's page as its state keeps it: its slug and its former slugs.
+pub type Page = (String, Vec<String>);
+
+/// The pages of the feeds in the cache that none of `listed` is, but whose last fetch found
+/// they permanently moved: by the (normalized) address they moved to. Read only when some of
+/// `listed` is new to the cache; a cache file that cannot be read is passed over.
+pub fn moved_pages(cache: &Cache, listed: &[String]) -> HashMap<String, Page> {
+    let mut pages = HashMap::new();
+    if listed.iter().all(|u| cache.path_for(u).exists()) {
+        return pages;
+    }
+    let known: HashSet<String> = listed.iter().map(|u| file_name_for(u)).collect();
+    let Ok(dir) = fs::read_dir(cache.dir()) else {
+        return pages;
+    };
+    let mut names: Vec<String> = dir
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") && !known.contains(n))
+        .collect();
+    names.sort();
+    for name in names {
+        let Some(entry) = fs::read_to_string(cache.dir().join(&name))
+            .ok()
+            .and_then(|text| serde_json::from_str::<CacheEntry>(&text).ok())
+        else {
+            continue;
+        };
+        let Some(to) = entry
+            .fetch
+            .moved_to
+            .as_deref()
+            .and_then(|m| crate::urls::normalize(m).ok())
+        else {
+            continue;
+        };
+        let page = (slug_of(&entry.url, Some(&entry)), entry.former_slugs);
+        pages.entry(to).or_insert(page);
+    }
+    pages
 }
 
 /// 6 hex digits of the SHA-256 of `text`.

@@ -166,6 +166,7 @@ fn refresh_observed_at(
             days: build.keep_days,
         },
         min_interval_secs: config.min_interval_secs,
+        moved: identity::moved_pages(cache, urls),
     };
     // The fetch threads only fetch (mostly waiting on the network); what came back is parsed
     // and cached on the machine's cores meanwhile, so a fetch thread is never held up by

@@ -193,3 +193,29 @@ fn every_tag_becomes_a_bounded_distinct_page() {
     assert!(long_tags.iter().all(|t| t.len() <= 80), "{long_tags:?}");
     assert_eq!(tags.len(), 6, "{tags:?}");
 }
+
+#[test]
+fn a_feed_that_moved_keeps_its_page_when_the_list_follows_it() {
+    let server = TestServer::start();
+    server.route("/new.xml", Route::xml(feed("Mover")));
+    server.route("/old.xml", Route::redirect(301, &server.url("/new.xml")));
+    let site = TestSite::new("");
+    site.person("ana", "Ana", &[server.url("/old.xml")]);
+    let (code, _, stderr) = site.run(&["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("moved"), "{stderr}");
+    let before = feed_dirs(&site);
+    assert_eq!(before.len(), 1, "{before:?}");
+    let ids = entry_ids(&site.output("atom.xml"));
+
+    // The list is updated to the new address, as the summary asked.
+    site.person("ana", "Ana", &[server.url("/new.xml")]);
+    let (code, _, stderr) = site.run(&["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(feed_dirs(&site), before, "the page moved with the feed");
+    let page = format!("feeds/{}/index.html", before.first().unwrap());
+    assert!(site.output(&page).contains("Mover"));
+    // Posts with permalink guids keep their ids too.
+    let after = entry_ids(&site.output("atom.xml"));
+    assert_eq!(after[..2], ids[..2]);
+}
