@@ -2,21 +2,22 @@
 //! feed, each joined with its refreshed state, the feeds ranked, the rivers and tags drawn from
 //! them, and discovery run over the result.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::discover::site::discover_index;
 use super::feed::{FeedInfo, PostRef};
 use super::river::{fair_river, limit_backlog};
 use super::site_index::{SiteIndex, TagInfo};
-use super::slug::{feed_slug, slugify};
-use crate::refresh::health;
+use super::slug::{MAX_SLUG, cut, is_faithful, short_hash, slugify};
 use crate::refresh::{FeedState, Outcome};
+use crate::refresh::{health, identity};
 use crate::site::{HealthConfig, Person, Site};
 
 /// Builds the index from the loaded site and the refreshed feeds.
 pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) -> SiteIndex {
     let people = site.people.clone();
     let mut feeds = join_states(gather(&people), states, &site.config.health);
+    distinct_slugs(&mut feeds);
     rank(&mut feeds);
     let subscriptions = subscriptions(&people, &feeds);
     let river_by_date = limit_backlog(
@@ -115,7 +116,11 @@ fn feed_info(
     tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let fetch = entry.as_ref().map(|e| e.fetch.clone());
     FeedInfo {
-        slug: feed_slug(&title, &url),
+        slug: identity::slug_of(&url, entry.as_ref()),
+        former_slugs: entry
+            .as_ref()
+            .map(|e| e.former_slugs.clone())
+            .unwrap_or_default(),
         xml_url: g.xml_url,
         title,
         description: feed.and_then(|f| f.description.clone()),
@@ -128,6 +133,22 @@ fn feed_info(
         first_seen: entry.as_ref().and_then(|e| e.first_seen),
         outcome,
         url,
+    }
+}
+
+/// Gives a feed whose kept slug another feed (earlier in URL order) already has a slug of its
+/// own: two feeds are always two pages.
+fn distinct_slugs(feeds: &mut [FeedInfo]) {
+    let mut taken: HashSet<String> = HashSet::new();
+    for feed in feeds.iter_mut() {
+        if !taken.insert(feed.slug.clone()) {
+            feed.slug = format!(
+                "{}-{}",
+                cut(feed.slug.clone(), MAX_SLUG - 7),
+                short_hash(&feed.url)
+            );
+            taken.insert(feed.slug.clone());
+        }
     }
 }
 
@@ -172,29 +193,60 @@ fn posts_newest_first(feeds: &[FeedInfo]) -> Vec<PostRef> {
     all_posts
 }
 
-/// The tags, by slug, each with the feeds tagged with it in rank order; the first spelling of
-/// a tag names it.
+/// The tags, by slug, each with the feeds tagged with it in rank order. Spellings that differ
+/// only in case and separators (`Machine learning`, `machine-learning`) are one tag, named by
+/// the first spelling seen; two tags that slug alike (`C` and `C++`) stay two pages.
 fn tags(feeds: &[FeedInfo]) -> Vec<TagInfo> {
-    let mut tag_map: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    let mut by_spelling: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (f, feed) in feeds.iter().enumerate() {
         for tag in &feed.tags {
-            let slug = slugify(tag);
-            let entry = tag_map
-                .entry(if slug.is_empty() {
-                    "tag".to_owned()
-                } else {
-                    slug
-                })
+            let entry = by_spelling
+                .entry(spelling(tag))
                 .or_insert_with(|| (tag.clone(), Vec::new()));
             if !entry.1.contains(&f) {
                 entry.1.push(f);
             }
         }
     }
-    tag_map
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut tags: Vec<TagInfo> = by_spelling
         .into_iter()
-        .map(|(slug, (name, feeds))| TagInfo { name, slug, feeds })
-        .collect()
+        .map(|(key, (name, feeds))| TagInfo {
+            slug: tag_slug(&name, &key, &mut taken),
+            name,
+            feeds,
+        })
+        .collect();
+    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+    tags
+}
+
+/// What makes two spellings of a tag the same tag: its words, lowercased.
+fn spelling(tag: &str) -> String {
+    let lower = tag.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.join("-")
+}
+
+/// A tag's slug: its plain slug when that keeps the whole name (`rust`, `zoe` for `Zoë`) and
+/// no tag earlier in spelling order took it; else the slug and a hash of the spelling, so that
+/// a tag's page never depends on which other tags exist (`C++` is `c-` and a hash, always).
+fn tag_slug(name: &str, key: &str, taken: &mut HashSet<String>) -> String {
+    let plain = slugify(name);
+    if !plain.is_empty() && is_faithful(name) && taken.insert(plain.clone()) {
+        return plain;
+    }
+    let base = if plain.is_empty() {
+        "tag".to_owned()
+    } else {
+        plain
+    };
+    let slug = format!("{}-{}", cut(base, MAX_SLUG - 7), short_hash(key));
+    taken.insert(slug.clone());
+    slug
 }
 
 fn host_of(url: &str) -> String {

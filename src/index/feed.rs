@@ -15,8 +15,11 @@ pub struct FeedInfo {
     pub url: String,
     /// The URL as first written in a list (what a feed reader should subscribe to).
     pub xml_url: String,
-    /// Stable page slug: title slug plus a short hash of the URL.
+    /// Its page slug, as its state keeps it (see [`crate::refresh::identity`]): never moved
+    /// by a title change.
     pub slug: String,
+    /// Slugs its page had before: each is a page redirecting to the current one.
+    pub former_slugs: Vec<String>,
     /// Display title: a list's override, else the feed's own, else its host.
     pub title: String,
     /// The feed's description, plain text.

@@ -21,4 +21,4 @@ pub use build::build_index;
 pub use feed::{FeedInfo, PostRef};
 pub use river::{fair_pages, limit_backlog};
 pub use site_index::{SiteIndex, TagInfo};
-pub use slug::{feed_slug, slugify};
+pub use slug::{MAX_SLUG, feed_slug, slugify};

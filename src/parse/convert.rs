@@ -6,6 +6,7 @@ use feed_rs::model::Entry;
 use url::Url;
 
 use crate::model::{Feed, Item};
+use crate::parse::encoding::undouble;
 use crate::parse::ids::{content_id, dedup_items, is_script_url};
 use crate::sanitize;
 use crate::urls::safe_url;
@@ -38,13 +39,13 @@ pub(super) fn convert(
     let title = feed
         .title
         .as_ref()
-        .map(|t| sanitize::plain_text(&t.content))
+        .map(|t| text(&t.content))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| fallback_title(url));
     let description = feed
         .description
         .as_ref()
-        .map(|d| sanitize::truncate_words(&sanitize::plain_text(&d.content), 500))
+        .map(|d| sanitize::truncate_words(&text(&d.content), 500))
         .filter(|d| !d.is_empty());
     // feed-rs drops entries only in odd documents; then the xml:bases cannot be matched up.
     let bases = if bases.len() == feed.entries.len() {
@@ -75,11 +76,17 @@ pub(super) fn convert(
 
 /// One entry as an item; `scoped_base` is the xml:base in scope for it.
 fn convert_entry(entry: Entry, scoped_base: Option<Url>, feed: &FeedContext) -> Item {
-    let link_url =
-        pick_link(&entry.links, feed.url.as_ref(), false).or_else(|| safe_url(&entry.id, None));
+    let link_url = pick_link(&entry.links, feed.url.as_ref(), false)
+        .or_else(|| safe_url(&entry.id, None))
+        .or_else(|| permalink_path(&entry.id, scoped_base.as_ref().or(feed.url.as_ref())));
     let content_base = content_base(&entry, scoped_base, link_url.as_ref(), feed);
-    let body = entry.content.as_ref().and_then(|c| c.body.as_deref());
-    let summary = entry.summary.as_ref().map(|s| s.content.as_str());
+    let body = entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.as_deref())
+        .map(undouble);
+    let summary = entry.summary.as_ref().map(|s| undouble(&s.content));
+    let (body, summary) = (body.as_deref(), summary.as_deref());
     let raw_content = body.or(summary);
     let clean = |html: &str| {
         Some(sanitize::clean_html(html, content_base.as_ref())).filter(|h| !h.trim().is_empty())
@@ -95,7 +102,7 @@ fn convert_entry(entry: Entry, scoped_base: Option<Url>, feed: &FeedContext) -> 
         title: entry
             .title
             .as_ref()
-            .map(|t| sanitize::plain_text(&t.content))
+            .map(|t| text(&t.content))
             .unwrap_or_default(),
         link: link_url.map(Into::into),
         published: clamp(entry.published),
@@ -137,6 +144,25 @@ fn item_id(entry: &Entry, raw_content: Option<&str>) -> String {
     }
 }
 
+/// Feed text as plain text, repaired if its UTF-8 was decoded twice.
+fn text(raw: &str) -> String {
+    sanitize::plain_text(&undouble(raw))
+}
+
+/// A permalink guid that is a path (`/blog/post`, as some feeds without `<link>` have),
+/// made absolute against the entry's base like every other link; an id that is not a path
+/// (`post-3`, `tag:…`) is no link.
+fn permalink_path(id: &str, base: Option<&Url>) -> Option<Url> {
+    let id = id.trim();
+    let is_path = (id.starts_with('/') && !id.starts_with("//"))
+        || id.starts_with("./")
+        || id.starts_with("../");
+    if !is_path || id.chars().any(char::is_whitespace) {
+        return None;
+    }
+    safe_url(id, base)
+}
+
 /// The names of the entry's authors, joined by commas; `None` when it names none.
 fn authors(entry: &Entry) -> Option<String> {
     let author = entry
@@ -150,7 +176,7 @@ fn authors(entry: &Entry) -> Option<String> {
 
 /// An RSS author is `email (Name)`; feed-rs keeps the parentheses around the name.
 fn author_name(raw: &str) -> Option<String> {
-    let name = sanitize::plain_text(raw);
+    let name = text(raw);
     let name = match name.strip_prefix('(').and_then(|n| n.strip_suffix(')')) {
         Some(inner) => inner.trim().to_owned(),
         None => name,

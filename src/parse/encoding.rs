@@ -22,7 +22,10 @@ const LEGACY_LABELS: [&str; 9] = [
 /// - a document in UTF-8 (declared, or by default) with bytes that are not UTF-8 has those
 ///   bytes read as windows-1252, the usual culprit (lenient readers all do this);
 /// - a document declared Latin-1 or ASCII whose bytes are valid, non-ASCII UTF-8 is the
-///   UTF-8 it really is (a mislabelled Latin-1 document is almost never valid UTF-8).
+///   UTF-8 it really is (a mislabelled Latin-1 document is almost never valid UTF-8);
+/// - a document declared Latin-1 (or windows-1252) that mixes encodings, some of its
+///   elements' text in UTF-8 (common in old CMSes), is read piece by piece: each run of text
+///   or markup that is valid, non-ASCII UTF-8 as UTF-8, the others as windows-1252.
 ///
 /// Documents in other declared encodings are left to feed-rs, which decodes them.
 pub fn to_utf8(bytes: &[u8]) -> Cow<'_, [u8]> {
@@ -38,6 +41,11 @@ pub fn to_utf8(bytes: &[u8]) -> Cow<'_, [u8]> {
         Some(label) if LEGACY_LABELS.contains(&label) && is_utf8 && !bytes.is_ascii() => {
             Cow::Owned(declare_utf8(bytes.to_vec()))
         }
+        // The first seven labels are Latin-1's and windows-1252's.
+        Some(label) if LEGACY_LABELS[..7].contains(&label) && !is_utf8 => match per_piece(bytes) {
+            Some(mixed) => Cow::Owned(declare_utf8(mixed)),
+            None => Cow::Borrowed(bytes),
+        },
         _ => Cow::Borrowed(bytes),
     }
 }
@@ -111,6 +119,69 @@ pub fn utf8_with_cp1252_fallback(mut bytes: &[u8]) -> Vec<u8> {
     }
 }
 
+/// A Latin-1 document with pieces in UTF-8, all in UTF-8: the document cut before each `<`
+/// (so a piece is one tag and the text after it), each piece that is valid UTF-8 with a
+/// non-ASCII character kept, the others read as windows-1252. `None` when no piece is UTF-8
+/// (a plain Latin-1 document, left to feed-rs).
+fn per_piece(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    let mut any_utf8 = false;
+    for piece in pieces(bytes) {
+        match std::str::from_utf8(piece) {
+            Ok(text) => {
+                any_utf8 |= !text.is_ascii();
+                out.push_str(text);
+            }
+            Err(_) => out.extend(piece.iter().map(|&b| cp1252(b))),
+        }
+    }
+    any_utf8.then(|| out.into_bytes())
+}
+
+/// `bytes` cut before each `<`.
+fn pieces(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'<', &rest[1..]).map_or(rest.len(), |i| i + 1);
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(piece)
+    })
+}
+
+/// Text whose UTF-8 was decoded a second time as windows-1252 or Latin-1 (`CinÃ©ma`,
+/// `Â£31`) as it was meant (`Cinéma`, `£31`); any other text as it is. Repaired only when
+/// unambiguous: every non-ASCII character of the text is one windows-1252 byte, and those
+/// bytes are valid UTF-8 with a character of more than one byte. Correct text almost never
+/// is (a real `Ã` is followed by a letter that does not continue a UTF-8 sequence: `SÃO`).
+pub fn undouble(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || !text.chars().any(|c| ('\u{C2}'..='\u{F4}').contains(&c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match byte_of(c) {
+            Some(b) => bytes.push(b),
+            None => return Cow::Borrowed(text),
+        }
+    }
+    match String::from_utf8(bytes) {
+        Ok(fixed) if fixed.chars().count() < text.chars().count() => Cow::Owned(fixed),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// The windows-1252 (else Latin-1) byte of `c`, if it has one.
+fn byte_of(c: char) -> Option<u8> {
+    if let Ok(b) = u8::try_from(u32::from(c)) {
+        return Some(b);
+    }
+    (0x80..=0x9F).find(|&b| cp1252(b) == c)
+}
+
 /// windows-1252, which is Latin-1 except for printable characters in 0x80–0x9F.
 fn cp1252(byte: u8) -> char {
     const HIGH: [char; 32] = [
@@ -121,5 +192,40 @@ fn cp1252(byte: u8) -> char {
     match byte {
         0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
         _ => char::from(byte),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undouble_repairs_only_the_unambiguous() {
+        assert_eq!(undouble("CinÃ©ma"), "Cinéma");
+        assert_eq!(undouble("Â£31"), "£31");
+        assert_eq!(undouble("itâ€™s"), "it’s");
+        for correct in [
+            "SÃO PAULO",
+            "São Paulo",
+            "Ã  la carte",
+            "Cinéma",
+            "日本",
+            "plain",
+        ] {
+            assert_eq!(undouble(correct), correct);
+        }
+    }
+
+    #[test]
+    fn mixed_documents_are_read_piece_by_piece() {
+        let mut doc = b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><a>".to_vec();
+        doc.extend("Brøndby".as_bytes());
+        doc.extend(b"</a><b>N\xf8rrebro</b>");
+        let out = to_utf8(&doc);
+        let text = std::str::from_utf8(&out).unwrap();
+        assert!(text.contains("<a>Brøndby</a><b>Nørrebro</b>"), "{text}");
+        assert!(text.contains("encoding=\"UTF-8\""), "{text}");
+        let latin1 = b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><b>N\xf8rrebro</b>";
+        assert!(matches!(to_utf8(latin1), Cow::Borrowed(_)));
     }
 }

@@ -1,6 +1,8 @@
 //! Folding one fetch's response into the feed's cache entry: the fetch record's successes and
 //! failures, the parsed content merged into the feed's history, and when to fetch it next.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use crate::model::Feed;
@@ -8,6 +10,7 @@ use crate::parse::parse_feed;
 use crate::refresh::cache::{CACHE_FORMAT, CacheEntry, FetchRecord, FetchStatus};
 use crate::refresh::fetch::{Fetched, Response};
 use crate::refresh::history::{self, Keep};
+use crate::refresh::identity;
 use crate::refresh::schedule::schedule;
 use crate::refresh::state::Outcome;
 
@@ -17,6 +20,9 @@ pub(super) struct Policy {
     pub(super) keep: Keep,
     /// `[fetch] min_interval_secs`: the least time between two fetches of a feed.
     pub(super) min_interval_secs: u64,
+    /// The pages of feeds that moved, by the address they moved to (see
+    /// [`identity::moved_pages`]): a feed new to the cache at such an address takes its page.
+    pub(super) moved: HashMap<String, identity::Page>,
 }
 
 /// Folds a fetch response into the previous cache entry; returns the entry, the outcome and
@@ -28,13 +34,21 @@ pub(super) fn apply(
     now: DateTime<Utc>,
     policy: &Policy,
 ) -> (CacheEntry, Outcome, usize) {
+    // A feed that gave content before keeps its page's slug, whatever its title says now.
+    let moved = previous.is_none().then(|| policy.moved.get(url)).flatten();
+    let fixed = moved.is_some() || previous.as_ref().is_some_and(|e| e.feed.is_some());
     let mut entry = previous.unwrap_or_else(|| CacheEntry {
         format: CACHE_FORMAT,
         url: url.to_owned(),
         fetch: FetchRecord::new(now),
         feed: None,
         first_seen: None,
+        slug: moved.map(|(slug, _)| slug.clone()),
+        former_slugs: moved.map(|(_, former)| former.clone()).unwrap_or_default(),
     });
+    if entry.slug.is_none() && entry.feed.is_some() {
+        entry.slug = Some(identity::slug_of(url, Some(&entry)));
+    }
     let Fetched { response, meta } = fetched;
     entry.fetch.fetched_at = now;
     let answered = !matches!(response, Response::Failed { status: None, .. });
@@ -43,6 +57,7 @@ pub(super) fn apply(
     }
     let (outcome, new_items) = take_response(&mut entry, response, now, policy);
     schedule(&mut entry.fetch, &meta, now, policy.min_interval_secs);
+    identity::settle(&mut entry, fixed);
     let outcome = match outcome {
         // `schedule` may have added when the feed is retried.
         Outcome::Failed(e) => Outcome::Failed(entry.fetch.error.clone().unwrap_or(e)),

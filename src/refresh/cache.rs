@@ -35,6 +35,15 @@ pub struct CacheEntry {
     /// feeds count as long established.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<DateTime<Utc>>,
+    /// The slug of the feed's page, fixed once the feed has given content: a title change
+    /// never moves it (see [`crate::refresh::identity`]). Absent in caches written before
+    /// toluu kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Slugs the feed's page had before, newest last: each keeps a page that redirects to
+    /// the current one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_slugs: Vec<String>,
 }
 
 /// The outcome of a feed's most recent fetch attempt.

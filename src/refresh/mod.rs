@@ -15,6 +15,7 @@ pub mod cache;
 pub mod fetch;
 pub mod health;
 pub mod history;
+pub mod identity;
 pub mod lock;
 mod per_feed;
 mod schedule;
@@ -167,6 +168,7 @@ fn refresh_observed_at(
             days: build.keep_days,
         },
         min_interval_secs: config.min_interval_secs,
+        moved: identity::moved_pages(cache, urls),
     };
     // The fetch threads only fetch (mostly waiting on the network); what came back is parsed
     // and cached on the machine's cores meanwhile, so a fetch thread is never held up by

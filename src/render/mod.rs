@@ -6,7 +6,8 @@
 //! writer. The parts: `renderer` (the templates and what is prepared once per build), `pages`
 //! (what each page is made of, as jobs), `page` (one job into HTML), `posts` (a page's posts),
 //! `summaries`, `views` and `discover` (what lists of feeds, badges and discovery show),
-//! `syndication` (the Atom, OPML and sitemap files), `file` (the files and where they go) and
+//! `syndication` (the Atom, OPML and sitemap files), `redirects` (pages at the paths feeds'
+//! pages had before), `file` (the files and where they go) and
 //! `ahead` (the fingerprints that let a build render ahead from the cache).
 
 use std::collections::HashSet;
@@ -32,6 +33,7 @@ pub mod opml;
 mod page;
 mod pages;
 mod posts;
+mod redirects;
 mod renderer;
 pub mod status;
 mod summaries;
@@ -93,6 +95,7 @@ pub fn render_site_into(
         Some(_) => jobs
             .iter()
             .map(|job| format!("{}index.html", job.path))
+            .chain(renderer.redirect_paths())
             .collect(),
         None => Default::default(),
     };
@@ -108,7 +111,7 @@ pub fn render_site_into(
             Page::Rendered(file, _) => emit.emit(file).map(drop),
         })?;
     emit.emit(renderer.render_404()?)?;
-    for file in renderer.xml_files() {
+    for file in renderer.xml_files().into_iter().chain(renderer.redirects()) {
         emit.emit(file)?;
     }
     emit.emit(sitemap)?;

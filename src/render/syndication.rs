@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use super::file::OutputFile;
 use super::format::date_iso;
@@ -203,15 +204,7 @@ impl Renderer<'_> {
     fn atom_entry(&self, out: &mut String, post: PostRef, updated: DateTime<Utc>) {
         let feed = &self.index.feeds[post.feed];
         let item = self.index.item(post);
-        let id = match &item.link {
-            Some(link) if item.id.is_empty() => link.clone(),
-            _ => format!(
-                "{}feeds/{}/#{}",
-                self.base_url,
-                feed.slug,
-                crate::index::slugify(&item.id)
-            ),
-        };
+        let id = entry_id(&feed.url, &item.id, item.link.as_deref());
         let date = item.date().unwrap_or(updated);
         out.push_str("  <entry>\n");
         let title = if item.title.is_empty() {
@@ -276,4 +269,36 @@ impl Renderer<'_> {
             bytes: out.into_bytes(),
         }
     }
+}
+
+/// An Atom entry's id, from the post's own identity alone (never a title, a slug or the site's
+/// address), so that it is the same in every Atom file of the site and from build to build: the
+/// post's id when that is already an absolute URI (the id feed readers know it by), else a
+/// `urn:uuid:` made from the feed's URL and the post's id (else its link).
+pub(super) fn entry_id(feed_url: &str, item_id: &str, link: Option<&str>) -> String {
+    let own = if item_id.is_empty() {
+        link.unwrap_or("")
+    } else {
+        item_id
+    };
+    let is_uri = !own.chars().any(|c| c.is_whitespace() || c.is_control())
+        && url::Url::parse(own).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https" | "tag" | "urn")
+                && (u.has_host() || u.scheme() != "http" && u.scheme() != "https")
+        });
+    if is_uri {
+        return own.to_owned();
+    }
+    let digest = Sha256::digest(format!("{feed_url}\n{own}").as_bytes());
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    // The digest as a version-8 (custom) UUID: RFC 9562 section 5.8.
+    format!(
+        "urn:uuid:{}-{}-8{}-{:x}{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        0x8 | (u8::from_str_radix(&hex[16..17], 16).unwrap_or(0) & 0x3),
+        &hex[17..20],
+        &hex[20..32]
+    )
 }

@@ -37,6 +37,8 @@ fn check_reports_one_feed_under_two_spellings() {
             },
             feed: None,
             first_seen: None,
+            slug: None,
+            former_slugs: Vec::new(),
         })
         .unwrap();
 
