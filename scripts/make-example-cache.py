@@ -806,6 +806,8 @@ def make_entry(feed):
             "description": feed["description"],
             "items": items,
         },
+        # Parsed by a toluu that keeps posts' categories (the Joel on Software feed has some).
+        "categories_read": True,
     }
 
 

@@ -34,6 +34,7 @@ pub(super) fn apply(
         fetch: FetchRecord::new(now),
         feed: None,
         first_seen: None,
+        categories_read: false,
     });
     let Fetched { response, meta } = fetched;
     entry.fetch.fetched_at = now;
@@ -84,6 +85,7 @@ fn take_response(
                 entry.fetch.etag = validators.etag;
                 entry.fetch.last_modified = validators.last_modified;
                 entry.fetch.final_url = Some(final_url);
+                entry.categories_read = true;
                 (Outcome::Updated, keep_feed(entry, feed, now, policy.keep))
             }
             Err(e) => (fail(&mut entry.fetch, e.0, Some(status), now), 0),

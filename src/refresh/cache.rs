@@ -35,6 +35,11 @@ pub struct CacheEntry {
     /// feeds count as long established.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<DateTime<Utc>>,
+    /// Whether `feed` was parsed by a toluu that keeps posts' categories. False in caches
+    /// written before: the next fetch then asks for the whole feed (no validators), once, so
+    /// that the lists' category filters see its posts' categories.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub categories_read: bool,
 }
 
 /// The outcome of a feed's most recent fetch attempt.

@@ -444,3 +444,44 @@ fn fmt_puts_the_options_in_their_canonical_order() {
     let (code, _, _) = site.run(&["check"]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_cache_from_before_categories_is_fetched_whole_once() {
+    let server = TestServer::start();
+    server.route("/rss.xml", Route::xml(rss_feed()).with_etag("\"v1\""));
+    let site = TestSite::new("");
+    let rss = server.url("/rss.xml");
+    site.write(
+        "people/a.toml",
+        &format!("name = \"A\"\n[[feeds]]\nurl = \"{rss}\"\nonly_categories = [\"debian\"]\n"),
+    );
+    build(&site, &["build"]);
+    // Make the cache look like an older toluu's: no categories, no `categories_read`.
+    let (name, bytes) = read_tree(&site.path().join(".toluu/cache"))
+        .into_iter()
+        .find(|(n, _)| n.ends_with(".json"))
+        .unwrap();
+    let mut entry: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(entry["categories_read"], true);
+    entry.as_object_mut().unwrap().remove("categories_read");
+    for item in entry["feed"]["items"].as_array_mut().unwrap() {
+        item.as_object_mut().unwrap().remove("categories");
+    }
+    site.write(
+        &format!(".toluu/cache/{name}"),
+        &serde_json::to_string_pretty(&entry).unwrap(),
+    );
+    server.reset();
+    build(&site, &["build"]);
+    // Asked for the whole feed, not "has it changed since v1": the categories are back.
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert!(!seen[0].conditional(), "{seen:?}");
+    let river = site.output("index.html");
+    assert!(river.contains("RSS packaging notes"));
+    assert!(!river.contains("RSS sourdough at home"));
+    // From then on, conditional again.
+    server.reset();
+    build(&site, &["build"]);
+    assert!(server.seen()[0].conditional());
+}

@@ -37,6 +37,7 @@ fn check_reports_one_feed_under_two_spellings() {
             },
             feed: None,
             first_seen: None,
+            categories_read: false,
         })
         .unwrap();
 
