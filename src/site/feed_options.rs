@@ -148,7 +148,7 @@ fn pattern(
         at(
             start,
             format!(
-                "{key} is empty, expected a regular expression on post titles, e.g. {key} = \"(?i)rust\""
+                "{key} is empty, expected a regular expression on post titles, e.g. {key} = '\\brust\\b'"
             ),
         );
         return None;
