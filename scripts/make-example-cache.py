@@ -26,7 +26,8 @@ WINDOW_END = datetime(2026, 11, 20, tzinfo=timezone.utc)  # last day posts may f
 
 # Each feed: url, title, site_link, description, posts [(title, excerpt, code or None)].
 # Optional: undated (one extra post without a date, listed last), etag, last_modified (bool),
-# failed (dict), window (start, end) for the post dates, plain (content is the excerpt only).
+# failed (dict), window (start, end) for the post dates, plain (content is the excerpt only),
+# categories (one list per post, in order).
 FEEDS = [
     {
         "url": "https://jvns.ca/atom.xml",
@@ -363,6 +364,9 @@ FEEDS = [
         "title": "Joel on Software",
         "site_link": "https://www.joelonsoftware.com/",
         "description": "Essays on software development, management and business.",
+        # One list per post, in order: what example-site's only_categories filter reads.
+        "categories": [["Management", "Specifications"], ["Management"],
+                       ["Business", "Products"], ["Management", "Hiring"]],
         "posts": [
             ("Notes on writing a functional specification",
              "A specification is a tool for thinking, not a contract. A short template and why "
@@ -718,7 +722,7 @@ def make_item(feed, title, excerpt, code, published, index):
     updated = None
     if published is not None and hash_int(feed["url"], "updated", title) % 7 == 0:
         updated = min(published + timedelta(days=2, hours=3), WINDOW_END + timedelta(hours=23))
-    return {
+    item = {
         "id": link,
         "title": title,
         "link": link,
@@ -726,12 +730,15 @@ def make_item(feed, title, excerpt, code, published, index):
         "updated": iso(updated),
         "author": None,
         "excerpt": excerpt,
-        "content_html": content_html(excerpt, code, site, index,
-                                     feed.get("plain", False)),
-        # First seen by the (hourly-ish) build after it was published; undated posts were
-        # there at the first build.
-        "first_seen": iso(published + timedelta(minutes=37) if published else WINDOW_START),
     }
+    categories = feed.get("categories", [])
+    if index < len(categories) and categories[index]:
+        item["categories"] = categories[index]
+    item["content_html"] = content_html(excerpt, code, site, index, feed.get("plain", False))
+    # First seen by the (hourly-ish) build after it was published; undated posts were there
+    # at the first build.
+    item["first_seen"] = iso(published + timedelta(minutes=37) if published else WINDOW_START)
+    return item
 
 
 def make_entry(feed):
@@ -799,6 +806,8 @@ def make_entry(feed):
             "description": feed["description"],
             "items": items,
         },
+        # Parsed by a toluu that keeps posts' categories (the Joel on Software feed has some).
+        "categories_read": True,
     }
 
 

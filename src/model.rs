@@ -48,6 +48,10 @@ pub struct Item {
     /// A plain-text excerpt of the summary or content, at most a few hundred characters.
     #[serde(default)]
     pub excerpt: String,
+    /// The post's categories as plain text: RSS `category`, Atom `category` term and label,
+    /// JSON Feed `tags` (what `only_categories` and `skip_categories` compare with).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
     /// The sanitized HTML content (or summary when the feed has no full content).
     #[serde(default)]
     pub content_html: Option<String>,

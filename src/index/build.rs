@@ -6,17 +6,19 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::discover::site::discover_index;
 use super::feed::{FeedInfo, PostRef};
+use super::filter;
 use super::river::{fair_river, limit_backlog};
 use super::site_index::{SiteIndex, TagInfo};
 use super::slug::{MAX_SLUG, cut, is_faithful, short_hash, slugify};
 use crate::refresh::{FeedState, Outcome};
 use crate::refresh::{health, identity};
-use crate::site::{HealthConfig, Person, Site};
+use crate::site::{FeedOptions, HealthConfig, Person, Show, Site};
 
 /// Builds the index from the loaded site and the refreshed feeds.
 pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) -> SiteIndex {
     let people = site.people.clone();
-    let mut feeds = join_states(gather(&people), states, &site.config.health);
+    let config = (&site.config.health, site.config.river.show);
+    let mut feeds = join_states(gather(&people), states, config);
     distinct_slugs(&mut feeds);
     rank(&mut feeds);
     let subscriptions = subscriptions(&people, &feeds);
@@ -52,6 +54,8 @@ struct Gathered {
     readers: Vec<usize>,
     title_override: Option<String>,
     tag_counts: BTreeMap<String, usize>,
+    /// Each list's options for it, in person order.
+    options: Vec<FeedOptions>,
 }
 
 /// Gathers each distinct feed's readers, overrides and tags, in person order, by normalized URL.
@@ -64,8 +68,10 @@ fn gather(people: &[Person]) -> BTreeMap<String, Gathered> {
                 readers: Vec::new(),
                 title_override: None,
                 tag_counts: BTreeMap::new(),
+                options: Vec::new(),
             });
             g.readers.push(p);
+            g.options.push(sub.options.clone());
             if g.title_override.is_none() {
                 g.title_override = sub.title.clone();
             }
@@ -78,11 +84,11 @@ fn gather(people: &[Person]) -> BTreeMap<String, Gathered> {
 }
 
 /// Joins each gathered feed with its refreshed state (states of feeds no list names are
-/// dropped), in URL order.
+/// dropped), in URL order; `config` is the health rules and the site's `[river] show`.
 fn join_states(
     gathered: BTreeMap<String, Gathered>,
     states: Vec<FeedState>,
-    config: &HealthConfig,
+    config: (&HealthConfig, Show),
 ) -> Vec<FeedInfo> {
     let mut by_url: HashMap<String, FeedState> =
         states.into_iter().map(|s| (s.url.clone(), s)).collect();
@@ -96,12 +102,13 @@ fn join_states(
 }
 
 /// One feed as the site shows it: the lists' title override, else the feed's own title, else
-/// its host; its tags most used first; its health judged from its last fetch.
+/// its host; its tags most used first; its posts as the lists' options show them; its health
+/// judged from its last fetch.
 fn feed_info(
     url: String,
     g: Gathered,
     state: Option<FeedState>,
-    config: &HealthConfig,
+    (config, show): (&HealthConfig, Show),
 ) -> FeedInfo {
     let (entry, outcome) = match state {
         Some(s) => (s.entry, s.outcome),
@@ -115,6 +122,8 @@ fn feed_info(
     let mut tags: Vec<(String, usize)> = g.tag_counts.into_iter().collect();
     tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let fetch = entry.as_ref().map(|e| e.fetch.clone());
+    let items = feed.map(|f| f.items.clone()).unwrap_or_default();
+    let shown = filter::apply(&g.options, items, show);
     FeedInfo {
         slug: identity::slug_of(&url, entry.as_ref()),
         former_slugs: entry
@@ -127,7 +136,10 @@ fn feed_info(
         site_link: feed.and_then(|f| f.site_link.clone()),
         readers: g.readers,
         tags: tags.into_iter().map(|(t, _)| t).collect(),
-        items: feed.map(|f| f.items.clone()).unwrap_or_default(),
+        items: shown.items,
+        hidden: shown.hidden,
+        filtered: shown.filtered,
+        show: shown.show,
         health: health::assess(fetch.as_ref(), &outcome, config),
         fetch,
         first_seen: entry.as_ref().and_then(|e| e.first_seen),

@@ -7,6 +7,7 @@ use crate::model::Item;
 use crate::refresh::Outcome;
 use crate::refresh::cache::FetchRecord;
 use crate::refresh::health::Health;
+use crate::site::Show;
 
 /// A feed as the site shows it.
 #[derive(Debug)]
@@ -32,7 +33,14 @@ pub struct FeedInfo {
     pub tags: Vec<String>,
     /// Its items, newest first: the feed's current ones and those kept from earlier builds
     /// (its page shows the first `items_per_feed`).
+    /// Only the posts the lists' filters let through (see [`FeedInfo::hidden`]).
     pub items: Vec<Item>,
+    /// How many of its posts the lists' filters hide (kept in the state, shown nowhere).
+    pub hidden: usize,
+    /// Whether a filter of the lists applies to it (every list naming it has one).
+    pub filtered: bool,
+    /// How its posts appear (the lists' `show`, else the site's `[river] show`).
+    pub show: Show,
     /// The last fetch record, if the feed was ever tried.
     pub fetch: Option<FetchRecord>,
     /// What happened this build.

@@ -4,13 +4,15 @@
 //! stage's states; hands a [`SiteIndex`] to the render stage. Pure: no I/O but the lists'
 //! git history (`recent`).
 //!
-//! The parts: `feed` (a feed and a post as the index holds them), `site_index` (the index
+//! The parts: `feed` (a feed and a post as the index holds them), `filter` (the lists'
+//! per-feed options applied to its posts), `site_index` (the index
 //! itself), `build` (how it is built), `river` (the rivers' order), `slug` (page names),
 //! `discover`, `recent` and `search`.
 
 mod build;
 pub mod discover;
 mod feed;
+mod filter;
 pub mod recent;
 mod river;
 pub mod search;

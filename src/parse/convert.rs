@@ -13,6 +13,10 @@ use crate::urls::safe_url;
 
 /// The longest excerpt kept for an item, in characters.
 pub const EXCERPT_CHARS: usize = 280;
+/// The most categories kept for an item, and the longest one kept, in characters: a feed
+/// cannot fill the cache with them.
+const MAX_CATEGORIES: usize = 32;
+const CATEGORY_CHARS: usize = 100;
 
 /// What each entry of a feed is converted against.
 struct FeedContext {
@@ -109,9 +113,33 @@ fn convert_entry(entry: Entry, scoped_base: Option<Url>, feed: &FeedContext) -> 
         updated: clamp(entry.updated),
         author: authors(&entry),
         excerpt: sanitize::excerpt(excerpt_source.unwrap_or(""), EXCERPT_CHARS),
+        categories: categories(&entry),
         content_html,
         first_seen: None,
     }
+}
+
+/// The entry's categories as plain text, in document order, each once: an Atom category's
+/// term and its label when it has one; an RSS `category` and a JSON Feed tag are terms.
+fn categories(entry: &Entry) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let names = entry
+        .categories
+        .iter()
+        .flat_map(|c| std::iter::once(c.term.as_str()).chain(c.label.as_deref()));
+    for name in names {
+        // Cut before cleaning too: a hostile category may be megabytes long.
+        let raw: String = name.chars().take(CATEGORY_CHARS * 4).collect();
+        let name = sanitize::plain_text(&raw);
+        let name: String = name.trim().chars().take(CATEGORY_CHARS).collect();
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+            if out.len() == MAX_CATEGORIES {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// The URL that relative URLs in the entry's HTML are made absolute against.

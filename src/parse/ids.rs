@@ -135,6 +135,7 @@ mod tests {
             author: None,
             excerpt: String::new(),
             content_html: None,
+            categories: Vec::new(),
             first_seen: None,
         }
     }

@@ -45,6 +45,7 @@ pub(super) fn apply(
         first_seen: None,
         slug: moved.map(|(slug, _)| slug.clone()),
         former_slugs: moved.map(|(_, former)| former.clone()).unwrap_or_default(),
+        categories_read: false,
     });
     if entry.slug.is_none() && entry.feed.is_some() {
         entry.slug = Some(identity::slug_of(url, Some(&entry)));
@@ -99,6 +100,7 @@ fn take_response(
                 entry.fetch.etag = validators.etag;
                 entry.fetch.last_modified = validators.last_modified;
                 entry.fetch.final_url = Some(final_url);
+                entry.categories_read = true;
                 (Outcome::Updated, keep_feed(entry, feed, now, policy.keep))
             }
             Err(e) => (fail(&mut entry.fetch, e.0, Some(status), now), 0),

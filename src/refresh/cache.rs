@@ -44,6 +44,11 @@ pub struct CacheEntry {
     /// the current one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub former_slugs: Vec<String>,
+    /// Whether `feed` was parsed by a toluu that keeps posts' categories. False in caches
+    /// written before: the next fetch then asks for the whole feed (no validators), once, so
+    /// that the lists' category filters see its posts' categories.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub categories_read: bool,
 }
 
 /// The outcome of a feed's most recent fetch attempt.

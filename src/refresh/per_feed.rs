@@ -89,7 +89,7 @@ pub(super) fn fetch_one(url: &str, fetcher: &Fetcher, cache: &Cache, now: DateTi
     }
     let validators = previous
         .as_ref()
-        .filter(|e| e.feed.is_some())
+        .filter(|e| e.feed.is_some() && e.categories_read)
         .map(|e| Validators {
             etag: e.fetch.etag.clone(),
             last_modified: e.fetch.last_modified.clone(),

@@ -11,6 +11,7 @@ use super::renderer::{Renderer, template_error};
 use super::theme::Theme;
 use super::views::Link;
 use crate::index::PostRef;
+use crate::site::Show;
 
 /// How many readers a post shows by name; the rest are counted. A feed read by hundreds of
 /// people must not put hundreds of badges on every one of its posts.
@@ -28,6 +29,9 @@ pub(super) struct PostView<'a> {
     excerpt: &'a str,
     /// The full content (sanitized HTML), when the feed publishes more than the excerpt shows.
     content_html: Option<&'a str>,
+    /// Show `content_html` in place of the excerpt, not behind "Read more" (the feed's
+    /// `show = "full"`).
+    full: bool,
     /// How many readers of the post's feed are not shown by name (only the first
     /// [`POST_READERS`] are).
     readers_more: usize,
@@ -55,6 +59,7 @@ impl PostView<'_> {
             date_text,
             excerpt,
             content_html,
+            full,
             readers_more,
             readers_html: _,
         } = self;
@@ -67,6 +72,7 @@ impl PostView<'_> {
             .maybe(*date_text)
             .text(excerpt)
             .maybe(*content_html)
+            .text(if *full { "full" } else { "" })
             .text(&readers_more.to_string());
     }
 }
@@ -82,6 +88,10 @@ impl Renderer<'_> {
         let item = &feed.items[post.item];
         let readers = self.readers_of_feed[post.feed].len();
         let dates = self.dates[post.feed][post.item].as_ref();
+        let content_html = item
+            .content_html
+            .as_deref()
+            .filter(|_| full_content && self.full_content[post.feed][post.item]);
         PostView {
             title: &item.title,
             link: item.link.as_deref(),
@@ -90,10 +100,8 @@ impl Renderer<'_> {
             date_iso: dates.map(|d| d.iso.as_str()),
             date_text: dates.map(|d| d.text.as_str()),
             excerpt: &item.excerpt,
-            content_html: item
-                .content_html
-                .as_deref()
-                .filter(|_| full_content && self.full_content[post.feed][post.item]),
+            content_html,
+            full: content_html.is_some() && feed.show == Show::Full,
             readers_more: readers.saturating_sub(POST_READERS),
             readers_html,
         }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::diagnostic::Diagnostic;
+use super::feed_options::Show;
 use super::toml_errors::from_str_lenient;
 
 /// The name of the site configuration file.
@@ -161,6 +162,8 @@ pub struct RiverConfig {
     /// The most pages of a person's or a tag's river; older posts stay on the feeds' own pages
     /// and in the site's river. 0: no limit.
     pub max_pages: usize,
+    /// How posts appear, for the feeds whose lists do not say (`show` in `[[feeds]]`).
+    pub show: Show,
 }
 
 impl Default for RiverConfig {
@@ -169,6 +172,7 @@ impl Default for RiverConfig {
             max_per_feed_per_page: 3,
             new_feed_items: 3,
             max_pages: 5,
+            show: Show::Excerpt,
         }
     }
 }

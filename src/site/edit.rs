@@ -148,6 +148,7 @@ pub fn add_feed(root: &Path, feed: &NewFeed) -> Result<PathBuf, String> {
         title: None,
         tags: normalize_tags(feed.tags.clone()),
         note: feed.note.clone().filter(|n| !n.trim().is_empty()),
+        options: Default::default(),
     };
     append(&mut doc, &sub)?;
     save(&path, &doc)?;
@@ -220,6 +221,7 @@ mod tests {
             title: None,
             tags: tags.iter().map(|t| t.to_string()).collect(),
             note: None,
+            options: Default::default(),
         }
     }
 

@@ -29,7 +29,18 @@ use super::diagnostic::Diagnostic;
 /// The order of the top-level keys of a list.
 const PERSON_KEYS: &[&str] = &["name", "bio", "homepage", "avatar", "source"];
 /// The order of the keys of a `[[feeds]]` table.
-const FEED_KEYS: &[&str] = &["url", "title", "tags", "note"];
+const FEED_KEYS: &[&str] = &[
+    "url",
+    "title",
+    "tags",
+    "note",
+    "author",
+    "show",
+    "only_categories",
+    "skip_categories",
+    "only_matching",
+    "skip_matching",
+];
 
 /// What `fmt` did (or, with `check`, would do) to a site's lists.
 #[derive(Debug, Default)]

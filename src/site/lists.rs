@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::diagnostic::Diagnostic;
+use super::feed_options::{Show, Written, WrittenList};
 use super::person::{Person, Subscription, normalize_tags};
 use super::toml_errors::from_str_lenient;
 use crate::urls;
@@ -42,6 +43,32 @@ struct FeedEntry {
     tags: Vec<String>,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    author: Option<Spanned<String>>,
+    #[serde(default)]
+    show: Option<Show>,
+    #[serde(default)]
+    only_categories: Option<WrittenList>,
+    #[serde(default)]
+    skip_categories: Option<WrittenList>,
+    #[serde(default)]
+    only_matching: Option<Spanned<String>>,
+    #[serde(default)]
+    skip_matching: Option<Spanned<String>>,
+}
+
+impl FeedEntry {
+    /// The options that choose which posts show and how, as written.
+    fn written_options(&mut self) -> Written {
+        Written {
+            only_categories: self.only_categories.take(),
+            skip_categories: self.skip_categories.take(),
+            only_matching: self.only_matching.take(),
+            skip_matching: self.skip_matching.take(),
+            show: self.show.take(),
+            author: self.author.take(),
+        }
+    }
 }
 
 fn slug_of(path: &Path) -> String {
@@ -155,7 +182,10 @@ impl ListText<'_> {
         let mut feeds: Vec<Subscription> = Vec::new();
         for entry in entries {
             let entry_start = entry.span().start;
-            let entry = entry.into_inner();
+            let mut entry = entry.into_inner();
+            let options = entry
+                .written_options()
+                .check(self.rel, self.text, &mut self.problems);
             let Some(url) = &entry.url else {
                 self.problem(
                     entry_start,
@@ -184,6 +214,7 @@ impl ListText<'_> {
                 title: entry.title.filter(|t| !t.trim().is_empty()),
                 tags: normalize_tags(entry.tags),
                 note: entry.note.filter(|n| !n.trim().is_empty()),
+                options,
             });
         }
         feeds

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod edit;
+pub mod feed_options;
 pub mod fmt;
 pub mod lint;
 pub mod lists;
@@ -24,6 +25,7 @@ pub use config::{
     load_config,
 };
 pub use diagnostic::Diagnostic;
+pub use feed_options::{FeedOptions, Show};
 pub use person::{Person, Subscription, normalize_tags};
 
 use lists::extension;

@@ -46,6 +46,7 @@ pub fn parse_person(text: &str, rel: &Path, slug: String) -> Result<Person, Vec<
             // The outline's text is the reader's name for the feed, not an override:
             // the feed's own title wins.
             title: None,
+            options: Default::default(),
             tags: normalize_tags(outline_tags(outline)),
             note: outline
                 .attribute("description")

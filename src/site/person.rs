@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use super::feed_options::FeedOptions;
+
 /// A person and their reading list.
 #[derive(Debug, Clone)]
 pub struct Person {
@@ -34,6 +36,8 @@ pub struct Subscription {
     pub tags: Vec<String>,
     /// Why they read it, in markdown.
     pub note: Option<String>,
+    /// Which of its posts the rivers show, and how.
+    pub options: FeedOptions,
 }
 
 /// Lowercases and trims tags, drops empty ones and duplicates, keeps the order written.

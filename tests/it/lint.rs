@@ -39,6 +39,7 @@ fn check_reports_one_feed_under_two_spellings() {
             first_seen: None,
             slug: None,
             former_slugs: Vec::new(),
+            categories_read: false,
         })
         .unwrap();
 

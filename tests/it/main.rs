@@ -8,6 +8,7 @@ mod conformance;
 mod discover;
 mod errors;
 mod example;
+mod filters;
 mod fmt;
 mod fuzz;
 mod health;

@@ -16,6 +16,9 @@ struct FeedView<'a> {
     #[serde(flatten)]
     summary: FeedSummary<'a>,
     status: StatusView,
+    /// Whether a filter of the lists applies to the feed, and how many posts it hides.
+    filtered: bool,
+    hidden: usize,
 }
 
 #[derive(Serialize)]
@@ -117,6 +120,8 @@ impl Renderer<'_> {
             &FeedView {
                 summary: self.feed_summary(f),
                 status: StatusView::of(feed),
+                filtered: feed.filtered,
+                hidden: feed.hidden,
             },
         );
         let shown = feed.items.len().min(self.config.build.items_per_feed);
