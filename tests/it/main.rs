@@ -13,6 +13,7 @@ mod fuzz;
 mod health;
 mod hostile;
 mod incremental;
+mod install;
 mod kill;
 mod links;
 mod lint;
