@@ -231,6 +231,11 @@ pub struct CheckArgs {
     /// output are not touched.
     #[arg(long)]
     pub fetch: bool,
+    /// Also say which feeds each list added and removed since the git revision REF (e.g.
+    /// origin/main), and let --fetch fetch only the added ones; in GitHub Actions, write
+    /// them to the job summary.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 }
 
 /// The arguments of `toluu fmt`.

@@ -3,6 +3,7 @@
 
 mod ahead;
 mod build;
+mod changed;
 mod cli;
 mod conformance;
 mod discover;
