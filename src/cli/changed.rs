@@ -93,7 +93,7 @@ pub fn list_changes(dir: &Path, site: &Site, rev: &str) -> Result<Vec<ListChange
     let listed = git(dir, &["ls-tree", "-r", "--name-only", rev, "--", "people"])?;
     let old_files: Vec<PathBuf> = listed
         .lines()
-        .filter(|f| f.ends_with(".toml"))
+        .filter(|f| f.ends_with(".toml") || f.ends_with(".opml"))
         .map(PathBuf::from)
         .collect();
     let mut files: BTreeSet<PathBuf> = old_files.iter().cloned().collect();
@@ -102,7 +102,7 @@ pub fn list_changes(dir: &Path, site: &Site, rev: &str) -> Result<Vec<ListChange
     for file in files {
         let old: Vec<String> = if old_files.contains(&file) {
             let spec = format!("{rev}:./{}", file.display()).replace('\\', "/");
-            old_urls(&git(dir, &["show", &spec])?)
+            old_urls(&file, &git(dir, &["show", &spec])?)
         } else {
             Vec::new()
         };
@@ -133,8 +133,15 @@ fn key(url: &str) -> String {
     crate::urls::normalize(url).unwrap_or_else(|_| url.to_owned())
 }
 
-/// The feed URLs of a list's old text (an old list that no longer parses has none).
-fn old_urls(text: &str) -> Vec<String> {
+/// The feed URLs of a list's old text, TOML or OPML (an old list that does not parse has
+/// none).
+fn old_urls(file: &Path, text: &str) -> Vec<String> {
+    if file.extension().is_some_and(|e| e == "opml") {
+        let person = site::opml::parse_person(text, file, String::new());
+        return person
+            .map(|p| p.feeds.into_iter().map(|f| f.url).collect())
+            .unwrap_or_default();
+    }
     let Ok(table) = text.parse::<toml::Table>() else {
         return Vec::new();
     };
@@ -360,11 +367,17 @@ mod tests {
     #[test]
     fn the_old_list_gives_its_feed_urls_and_a_broken_one_none() {
         let text = "name = \"A\"\n[[feeds]]\nurl = \"https://a.example/feed\"\n[[feeds]]\nurl = \"https://b.example/\"\n";
+        let toml = Path::new("people/a.toml");
         assert_eq!(
-            old_urls(text),
+            old_urls(toml, text),
             ["https://a.example/feed", "https://b.example/"]
         );
-        assert_eq!(old_urls("name = "), Vec::<String>::new());
+        assert_eq!(old_urls(toml, "name = "), Vec::<String>::new());
+        let opml = "<opml version=\"2.0\"><head><title>A</title></head><body><outline type=\"rss\" text=\"A\" xmlUrl=\"https://a.example/feed\"/></body></opml>";
+        assert_eq!(
+            old_urls(Path::new("people/a.opml"), opml),
+            ["https://a.example/feed"]
+        );
     }
 
     #[test]
