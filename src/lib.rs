@@ -116,6 +116,15 @@ pub fn fetch(site_dir: &Path, options: &FetchOptions) -> Result<BuildReport, Err
 /// is thrown away (the site's state and output are not touched), and reports each feed in the
 /// build summary's words. No grace period: a check says how each feed answers now.
 pub fn check_feeds(site_dir: &Path) -> Result<BuildReport, Error> {
+    check_some_feeds(site_dir, |_| true).map(|(report, _)| report)
+}
+
+/// [`check_feeds`] for the feeds whose normalized URL `keep` accepts; also returns what each
+/// of them answered (its parsed feed, for `check --changed-since`).
+pub fn check_some_feeds(
+    site_dir: &Path,
+    keep: impl Fn(&str) -> bool,
+) -> Result<(BuildReport, Vec<refresh::FeedState>), Error> {
     let mut clock = report::Stopwatch::default();
     let mut site = site::load_site(site_dir).map_err(Error::Config)?;
     site.config.health.grace_builds = 1;
@@ -124,11 +133,14 @@ pub fn check_feeds(site_dir: &Path) -> Result<BuildReport, Error> {
     fetch.min_interval_secs = 0;
     let scratch = std::env::temp_dir().join(format!("toluu-check-{}", std::process::id()));
     let cache = Cache::new(&scratch);
-    let urls = distinct_feeds(&site);
+    let urls: Vec<String> = distinct_feeds(&site)
+        .into_iter()
+        .filter(|u| keep(u))
+        .collect();
     let states = refresh::refresh_all(&urls, &fetch, &site.config.build, &cache, false);
     let _ = std::fs::remove_dir_all(&scratch);
     let states = states.map_err(Error::Build)?;
     clock.lap("fetch");
     let report = BuildReport::new(&site, &states, false);
-    Ok(report.finish(PathBuf::new(), 0, 0, &clock))
+    Ok((report.finish(PathBuf::new(), 0, 0, &clock), states))
 }

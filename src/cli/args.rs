@@ -32,7 +32,8 @@ pub struct SiteDir {
 /// The subcommands.
 #[derive(Subcommand)]
 pub enum Command {
-    /// Create a new site: toluu.toml, an example person, .gitignore and a GitHub Pages workflow.
+    /// Create a new site: toluu.toml, an example person, .gitignore, and GitHub workflows that
+    /// publish it to GitHub Pages and check pull requests.
     Init(InitArgs),
     /// Fetch every feed of the lists and write the site.
     Build(BuildArgs),
@@ -71,10 +72,6 @@ pub struct InitArgs {
     /// The site's title.
     #[arg(long, default_value = "Reading Room")]
     pub title: String,
-    /// The git URL the publish workflow installs toluu from (`cargo install --git URL`);
-    /// without it the workflow holds a placeholder you must replace.
-    #[arg(long, value_name = "URL")]
-    pub toluu_repo: Option<String>,
 }
 
 /// The arguments of `toluu build`.
@@ -231,6 +228,11 @@ pub struct CheckArgs {
     /// output are not touched.
     #[arg(long)]
     pub fetch: bool,
+    /// Also say which feeds each list added and removed since the git revision REF (e.g.
+    /// origin/main), and let --fetch fetch only the added ones; in GitHub Actions, write
+    /// them to the job summary.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 }
 
 /// The arguments of `toluu fmt`.

@@ -32,9 +32,15 @@ pub struct CheckReport {
 }
 
 /// Runs `toluu check`: prints every problem; exit 2 if the files have one, 1 if a feed
-/// failed.
+/// failed. With `--changed-since`, see [`super::changed`].
 pub fn run(args: CheckArgs) -> ExitCode {
-    let report = check(&args.dir, args.fetch);
+    finish(&args.dir, &check(&args.dir, args.fetch))
+}
+
+/// Prints what a check found (in GitHub Actions, also as annotations) and gives its exit code.
+pub(super) fn finish(dir: &Path, report: &CheckReport) -> ExitCode {
+    let errors = report.errors.iter().chain(&report.feed_errors);
+    super::github::annotate(dir, errors, &report.warnings);
     if let Some(summary) = &report.fetched {
         println!("{summary}");
     }
@@ -104,7 +110,7 @@ pub fn check(root: &Path, fetch: bool) -> CheckReport {
 }
 
 /// Reports a feed that failed or moved at each line that lists it.
-fn locate(site: &Site, feed: &FeedReport, report: &mut CheckReport) {
+pub(super) fn locate(site: &Site, feed: &FeedReport, report: &mut CheckReport) {
     let failed = feed.status == "failed";
     let moved = feed.moved_to.as_deref().filter(|_| feed.health == "moved");
     if !failed && moved.is_none() {

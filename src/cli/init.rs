@@ -15,21 +15,16 @@ pub struct InitOptions {
     pub force: bool,
     /// The site's title.
     pub title: String,
-    /// The git URL the workflow installs toluu from; a marked placeholder when `None`.
-    pub toluu_repo: Option<String>,
 }
 
-/// What the workflow installs toluu from when `--toluu-repo` is not given. The workflow
-/// refuses to run until it is replaced.
-pub const REPO_PLACEHOLDER: &str = "https://github.com/OWNER/toluu";
-
 /// The files `init` writes, relative to the site directory.
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 6] = [
     "toluu.toml",
     "people/your-name.toml",
     "pages/about.md",
     ".gitignore",
     ".github/workflows/publish.yml",
+    ".github/workflows/check.yml",
 ];
 
 /// Runs `toluu init`: writes the site, then says what to do next.
@@ -37,14 +32,13 @@ pub fn run(args: InitArgs) -> ExitCode {
     let options = InitOptions {
         force: args.force,
         title: args.title,
-        toluu_repo: args.toluu_repo,
     };
     match init(&args.dir, &options) {
         Ok(files) => {
             for file in &files {
                 println!("created {}", file.display());
             }
-            println!("{}", next_steps(&args.dir, &options));
+            println!("{}", next_steps(&args.dir));
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
@@ -54,17 +48,13 @@ pub fn run(args: InitArgs) -> ExitCode {
 /// Writes a new site into `dir` (created if missing). Refuses, naming every file in the way,
 /// when one of them exists and `force` is not set. Returns the files written.
 pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, String> {
-    if let Some(repo) = &options.toluu_repo
-        && (repo.trim().is_empty() || repo.contains(char::is_whitespace))
-    {
-        return Err(format!("--toluu-repo '{repo}' is not a git URL"));
-    }
     let contents = [
         config_toml(&options.title),
         PERSON.to_owned(),
         ABOUT.to_owned(),
         GITIGNORE.to_owned(),
-        workflow(options.toluu_repo.as_deref()),
+        workflow(),
+        check_workflow(),
     ];
     let existing: Vec<String> = FILES
         .iter()
@@ -92,17 +82,11 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, String> {
 }
 
 /// What to do after `init`, printed by the command.
-pub fn next_steps(dir: &Path, options: &InitOptions) -> String {
+pub fn next_steps(dir: &Path) -> String {
     let d = dir.display();
-    let mut out = format!(
-        "\nnext:\n  toluu add https://example.org/ --person your-name -C {d}   # add the feeds you read\n  toluu serve {d}                                   # preview at http://127.0.0.1:1111/"
-    );
-    if options.toluu_repo.is_none() {
-        out.push_str(&format!(
-            "\n  edit {d}/.github/workflows/publish.yml: set TOLUU_REPO to the git URL of toluu's source"
-        ));
-    }
-    out
+    format!(
+        "\nnext:\n  toluu add https://example.org/ --person your-name -C {d}   # add the feeds you read\n  toluu serve {d}                                   # preview at http://127.0.0.1:1111/\n  push it to GitHub, and set Settings > Pages > Source to \"GitHub Actions\""
+    )
 }
 
 fn config_toml(title: &str) -> String {
@@ -139,19 +123,25 @@ const ABOUT: &str = "# About\n\nWhat this site is, and how to add your own list:
 
 const GITIGNORE: &str = "# The built site and the fetch state (the publish workflow keeps its own copy).\n/public/\n/.toluu/\n";
 
+/// The Action the workflows install toluu with: this repository at the major version tag
+/// (`toluu/toluu@v0`), from Cargo.toml's `repository`.
+pub fn action() -> String {
+    let repo = env!("CARGO_PKG_REPOSITORY");
+    let repo = repo.trim_start_matches("https://github.com/");
+    let major = env!("CARGO_PKG_VERSION").split('.').next().unwrap_or("0");
+    format!("{repo}@v{major}")
+}
+
 /// The GitHub Actions workflow: builds on push, on a schedule and by hand, keeps `.toluu/`
 /// between runs, and deploys with the official Pages actions.
-pub fn workflow(toluu_repo: Option<&str>) -> String {
-    let repo = toluu_repo.unwrap_or(REPO_PLACEHOLDER);
-    let marker = if toluu_repo.is_none() {
-        "   # <- REPLACE: the git URL of toluu's source"
-    } else {
-        ""
-    };
-    WORKFLOW
-        .replace("{repo}", repo)
-        .replace("{marker}", marker)
-        .replace("{placeholder}", REPO_PLACEHOLDER)
+pub fn workflow() -> String {
+    WORKFLOW.replace("{action}", &action())
+}
+
+/// The pull-request workflow: the lists' format, every check, and each feed the pull request
+/// adds fetched once, with annotations on the changed lines and a job summary.
+pub fn check_workflow() -> String {
+    CHECK_WORKFLOW.replace("{action}", &action())
 }
 
 const WORKFLOW: &str = r#"# Builds the site and publishes it to GitHub Pages.
@@ -174,34 +164,17 @@ concurrency:
   group: pages
   cancel-in-progress: false
 
-env:
-  TOLUU_REPO: {repo}{marker}
-
 jobs:
   build:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - name: Check that TOLUU_REPO is set
-        run: |
-          if [ "$TOLUU_REPO" = "{placeholder}" ]; then
-            echo "::error file=.github/workflows/publish.yml::set TOLUU_REPO to the git URL of toluu's source"
-            exit 1
-          fi
-      - name: Find toluu's revision
-        id: toluu
-        run: echo "rev=$(git ls-remote "$TOLUU_REPO" HEAD | cut -f1)" >> "$GITHUB_OUTPUT"
-      - name: Restore the toluu binary
-        id: toluu-bin
-        uses: actions/cache@v4
         with:
-          path: ~/.cargo/bin/toluu
-          key: toluu-bin-${{ runner.os }}-${{ steps.toluu.outputs.rev }}
-      - name: Install toluu
-        if: steps.toluu-bin.outputs.cache-hit != 'true'
-        run: cargo install --locked --git "$TOLUU_REPO" --rev "${{ steps.toluu.outputs.rev }}" toluu
-      - name: Check the lists
-        run: toluu check
+          fetch-depth: 0                 # the history: the discover page dates feeds by it
+      - name: Install toluu and check the lists
+        uses: {action}
+        with:
+          args: check
       - name: Restore the fetch state
         uses: actions/cache/restore@v4   # the state of the last run: validators, history, health
         with:
@@ -234,4 +207,35 @@ jobs:
       - name: Deploy to GitHub Pages
         id: deployment
         uses: actions/deploy-pages@v4
+"#;
+
+const CHECK_WORKFLOW: &str = r#"# Checks a pull request to the lists: their format, every check `toluu check` makes, and
+# each feed the pull request adds, fetched once. Problems appear on their lines in the pull
+# request; the run's summary lists the feeds each person added and removed.
+name: check
+
+on:
+  pull_request:
+
+permissions:
+  contents: read
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0                 # the base branch, to compare the lists with
+      - name: Install toluu
+        uses: {action}
+        with:
+          args: ""
+      - name: Format
+        run: toluu fmt --check
+      - name: Check the lists, and fetch the feeds this pull request adds
+        if: ${{ !cancelled() }}
+        env:
+          BASE: ${{ github.base_ref }}
+        run: toluu check --changed-since "origin/$BASE" --fetch
 "#;

@@ -9,6 +9,7 @@ use clap::Parser;
 pub mod add;
 pub mod args;
 pub mod build;
+pub mod changed;
 pub mod check;
 pub mod completions;
 pub mod eject_theme;
@@ -16,6 +17,7 @@ pub mod exit;
 pub mod export;
 pub mod fetch;
 pub mod fmt;
+pub mod github;
 pub mod import;
 pub mod init;
 pub mod progress;
@@ -42,6 +44,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Add(args) => add::run(args),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
+        Command::Check(args) if args.changed_since.is_some() => changed::run(args),
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Completions(args) => completions::run(args),

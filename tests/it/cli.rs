@@ -90,6 +90,7 @@ fn init_then_build_works_and_refuses_to_overwrite() {
         "people/your-name.toml",
         ".gitignore",
         ".github/workflows/publish.yml",
+        ".github/workflows/check.yml",
     ] {
         assert!(dir.join(file).is_file(), "{file} missing");
         assert!(stdout.contains(file), "{file} not named in {stdout}");
@@ -107,10 +108,7 @@ fn init_then_build_works_and_refuses_to_overwrite() {
         .filter(|(i, _)| *i == 0)
         .map(|(_, k)| k.as_str())
         .collect();
-    assert_eq!(
-        top,
-        ["name", "on", "permissions", "concurrency", "env", "jobs"]
-    );
+    assert_eq!(top, ["name", "on", "permissions", "concurrency", "jobs"]);
     for key in ["push", "schedule", "workflow_dispatch"] {
         assert!(keys.contains(&(2, key.to_owned())), "on.{key} missing");
     }
@@ -127,8 +125,18 @@ fn init_then_build_works_and_refuses_to_overwrite() {
         assert!(wf.contains(&format!("uses: {action}")), "{action} missing");
     }
     assert!(wf.contains("toluu build --base-url \"${{ steps.pages.outputs.base_url }}/\""));
-    assert!(wf.contains("TOLUU_REPO: https://github.com/OWNER/toluu   # <- REPLACE"));
-    assert!(wf.contains("cargo install --locked --git \"$TOLUU_REPO\""));
+    // toluu comes from the Action, the repository's whole history is checked out.
+    let action = format!("uses: toluu/toluu@v{}\n", env!("CARGO_PKG_VERSION_MAJOR"));
+    assert!(wf.contains(&action), "{wf}");
+    assert!(wf.contains("fetch-depth: 0"));
+    assert!(!wf.contains("TOLUU_REPO") && !wf.contains("cargo install"));
+    // Pull requests: format, check, and the added feeds fetched.
+    let pr = fs::read_to_string(dir.join(".github/workflows/check.yml")).unwrap();
+    let keys = yaml_keys(&pr);
+    assert!(keys.contains(&(2, "pull_request".to_owned())), "{pr}");
+    assert!(pr.contains(&action) && pr.contains("fetch-depth: 0"));
+    assert!(pr.contains("run: toluu fmt --check\n"));
+    assert!(pr.contains("run: toluu check --changed-since \"origin/$BASE\" --fetch\n"));
 
     // The example person is replaced by the user's own feed, and the site builds.
     fs::write(
@@ -163,16 +171,13 @@ fn init_then_build_works_and_refuses_to_overwrite() {
             .unwrap()
             .contains("Me")
     );
-    let (code, _, stderr) = toluu(&[
-        "init",
-        d,
-        "--force",
-        "--toluu-repo",
-        "https://git.example/toluu.git",
-    ]);
+    let (code, _, stderr) = toluu(&["init", d, "--force"]);
     assert_eq!(code, 0, "{stderr}");
-    let wf = fs::read_to_string(dir.join(".github/workflows/publish.yml")).unwrap();
-    assert!(wf.contains("TOLUU_REPO: https://git.example/toluu.git\n"));
+    assert!(
+        fs::read_to_string(dir.join("people/your-name.toml"))
+            .unwrap()
+            .contains("Your Name")
+    );
 }
 
 const LIST: &str = "# Ana's list: keep this comment\nname = \"Ana\"  # her name\n\n[[feeds]]\nurl = \"https://old.example/feed\"   # an old one\ntags = [\"old\"]\n";
@@ -561,7 +566,7 @@ fn help_version_and_completions() {
         format!("toluu {}", env!("CARGO_PKG_VERSION"))
     );
     for (command, options) in [
-        ("init", &["--force", "--toluu-repo", "--title"][..]),
+        ("init", &["--force", "--title"][..]),
         ("serve", &["--port", "--offline"][..]),
         (
             "add",
@@ -569,7 +574,7 @@ fn help_version_and_completions() {
         ),
         ("import", &["--person"][..]),
         ("export", &["--person", "--output"][..]),
-        ("check", &["--fetch"][..]),
+        ("check", &["--fetch", "--changed-since"][..]),
         (
             "build",
             &["--quiet", "--verbose", "--base-url", "--offline"][..],
@@ -817,5 +822,5 @@ fn readme_shows_the_workflow_init_writes() {
         .expect("section")..];
     let start = section.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
     let block = &section[start..start + section[start..].find("```").unwrap()];
-    assert_eq!(block, toluu::cli::init::workflow(None));
+    assert_eq!(block, toluu::cli::init::workflow());
 }

@@ -3,6 +3,7 @@
 
 mod ahead;
 mod build;
+mod changed;
 mod cli;
 mod conformance;
 mod discover;
@@ -15,6 +16,7 @@ mod health;
 mod hostile;
 mod identity;
 mod incremental;
+mod install;
 mod kill;
 mod links;
 mod lint;
