@@ -20,6 +20,7 @@ mod output;
 mod parsing;
 mod river;
 mod safety;
+mod serve;
 mod server;
 mod shard;
 mod stylesheet;
