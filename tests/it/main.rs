@@ -2,6 +2,7 @@
 //! loopback server the test starts itself; nothing touches the internet.
 
 mod ahead;
+mod authoring;
 mod build;
 mod cli;
 mod conformance;
