@@ -83,3 +83,115 @@ fn add_a_page_without_feeds_says_what_it_tried() {
     }
     assert_eq!(list_of(&site, "ana"), LIST);
 }
+
+/// A reader's export as they come: a feed in two folders, `feed://`, a relative URL, the
+/// `url`/`XMLURL`/`xmlurl` spellings, declared ISO-8859-1 with accented names.
+fn export_from_a_reader() -> Vec<u8> {
+    let text = r#"<?xml version="1.0" encoding="ISO-8859-1"?>
+<opml version="1.0">
+  <head><title>Subscriptions</title><ownerName>José Peña</ownerName></head>
+  <body>
+    <outline text="Café">
+      <outline type="rss" text="Both" xmlUrl="https://both.example/feed"/>
+      <outline type="rss" text="Spelled url" url="https://url.example/rss"/>
+    </outline>
+    <outline text="Science">
+      <outline type="rss" text="Both again" xmlUrl="https://both.example/feed"/>
+      <outline type="rss" text="Relative" xmlUrl="/feed.xml"/>
+      <outline type="rss" text="Upper" XMLURL="https://upper.example/atom"/>
+    </outline>
+    <outline type="rss" text="Subscribe link" xmlUrl="feed://sub.example/feed"/>
+    <outline type="rss" text="Lower" xmlurl="https://lower.example/index.xml"/>
+    <outline type="link" text="A page, not a feed" url="https://page.example/"/>
+    <outline type="rss" text="Already mine" xmlUrl="https://old.example/feed"/>
+  </body>
+</opml>
+"#;
+    // ISO-8859-1: every character here is one byte.
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect()
+}
+
+#[test]
+fn import_skips_what_it_cannot_read_and_merges_folders() {
+    let site = TestSite::new("");
+    site.write("people/ana.toml", LIST);
+    let opml = site.path().join("export.opml");
+    fs::write(&opml, export_from_a_reader()).unwrap();
+
+    let (code, stdout, stderr) =
+        site.run(&["import", opml.to_str().unwrap(), "--person", "ana", "-C"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "warning: {}:11:7: skipped: feed url '/feed.xml' is relative: give the feed's full address (https://…)",
+            opml.display()
+        ),
+        "one warning line for the one bad outline"
+    );
+    assert_eq!(
+        stdout.trim_end(),
+        format!(
+            "imported 5 feeds into {} (1 already listed, 1 skipped)",
+            site.path().join("people/ana.toml").display()
+        )
+    );
+    let text = list_of(&site, "ana");
+    assert!(text.starts_with(LIST), "the user's list is kept: {text}");
+    let added = &text[LIST.len()..];
+    assert_eq!(
+        added,
+        "\n[[feeds]]\nurl = \"https://both.example/feed\"\ntags = [\"café\", \"science\"]\n\
+         \n[[feeds]]\nurl = \"https://url.example/rss\"\ntags = [\"café\"]\n\
+         \n[[feeds]]\nurl = \"https://upper.example/atom\"\ntags = [\"science\"]\n\
+         \n[[feeds]]\nurl = \"https://sub.example/feed\"\n\
+         \n[[feeds]]\nurl = \"https://lower.example/index.xml\"\n"
+    );
+    let (code, _, stderr) = site.run(&["check"]);
+    assert_eq!(code, 0, "{stderr}");
+
+    // A new list takes the owner's name, decoded from ISO-8859-1.
+    let (code, stdout, _) = site.run(&["import", opml.to_str().unwrap(), "--person", "jose", "-C"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("imported 6 feeds into"), "{stdout}");
+    assert!(list_of(&site, "jose").starts_with("name = \"José Peña\"\n"));
+}
+
+#[test]
+fn import_counts_in_words_and_refuses_a_file_with_no_feed() {
+    let site = TestSite::new("");
+    let one = site.path().join("one.opml");
+    fs::write(
+        &one,
+        "<opml version=\"2.0\"><body><outline xmlUrl=\"https://one.example/feed\"/></body></opml>",
+    )
+    .unwrap();
+    // A relative FILE is read from the current directory (here not the site's): not found.
+    let (code, _, stderr) = site.run(&["import", "one.opml", "--person", "bo", "-C"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("one.opml: cannot read: "), "{stderr}");
+    let (code, stdout, stderr) =
+        site.run(&["import", one.to_str().unwrap(), "--person", "bo", "-C"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("imported 1 feed into "), "{stdout}");
+    assert!(
+        stdout.ends_with("(0 already listed, 0 skipped)\n"),
+        "{stdout}"
+    );
+
+    let none = site.path().join("none.opml");
+    fs::write(
+        &none,
+        "<opml version=\"2.0\"><body><outline text=\"Folder\"><outline text=\"x\" htmlUrl=\"https://x.example/\"/></outline></body></opml>",
+    )
+    .unwrap();
+    let (code, _, stderr) = site.run(&["import", none.to_str().unwrap(), "--person", "cy", "-C"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("no outline has a feed URL (an xmlUrl attribute): nothing to import"),
+        "{stderr}"
+    );
+    assert!(!site.path().join("people/cy.toml").exists());
+}
