@@ -98,7 +98,8 @@ pub struct BuildArgs {
     /// Also write the build report as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// Print only errors: no progress, no summary unless a feed failed.
+    /// Print only errors: no progress; when a feed failed, one line for each and one line of
+    /// counts.
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print one line per feed: its status and how long it took.

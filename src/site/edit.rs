@@ -43,7 +43,11 @@ fn list_path(root: &Path, slug: &str) -> Result<PathBuf, String> {
         ));
     }
     // `people/ana.toml`, not `./people/ana.toml`, when run from inside the site.
-    let root = if root == Path::new(".") { Path::new("") } else { root };
+    let root = if root == Path::new(".") {
+        Path::new("")
+    } else {
+        root
+    };
     Ok(root.join("people").join(format!("{slug}.toml")))
 }
 

@@ -1,6 +1,7 @@
-//! `toluu add` and `toluu import` the way a new user meets them: a feed URL that does not
-//! parse, a page with no feed, a reader's OPML export with folders, odd spellings and a legacy
-//! encoding. Through the real binary, with the user's own list around.
+//! The authoring loop the way a new user meets it, through the real binary with the user's own
+//! list around: `add` with a feed URL that does not parse or a page with no feed, `import` of a
+//! reader's OPML export (folders, odd spellings, a legacy encoding), `export`'s order, and what
+//! `build -q` prints.
 
 use std::fs;
 
@@ -194,4 +195,55 @@ fn import_counts_in_words_and_refuses_a_file_with_no_feed() {
         "{stderr}"
     );
     assert!(!site.path().join("people/cy.toml").exists());
+}
+
+#[test]
+fn export_keeps_the_owners_order() {
+    let site = TestSite::new("");
+    let urls = [
+        "https://zeta.example/feed",
+        "https://alpha.example/feed",
+        "https://mid.example/feed",
+    ];
+    site.person("ana", "Ana", &urls.map(String::from));
+    site.person(
+        "bo",
+        "Bo",
+        &["https://beta.example/feed".to_owned(), urls[1].to_owned()],
+    );
+    let order = |opml: &str| -> Vec<String> {
+        opml.split("xmlUrl=\"")
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+            .collect()
+    };
+    let (code, stdout, stderr) = site.run(&["export", "--person", "ana", "-C"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(order(&stdout), urls, "{stdout}");
+    let (_, stdout, _) = site.run(&["export", "-C"]);
+    assert_eq!(
+        order(&stdout),
+        [urls[0], urls[1], urls[2], "https://beta.example/feed"],
+        "each feed once, where it first appears"
+    );
+}
+
+#[test]
+fn quiet_build_prints_the_failures_and_one_line() {
+    let server = TestServer::start();
+    server.route("/a.xml", feed_route("A", "p"));
+    server.route("/b.xml", Route::status(500));
+    let site = TestSite::new("");
+    site.person("ana", "Ana", &[server.url("/a.xml"), server.url("/b.xml")]);
+    let (code, stdout, stderr) = site.run(&["build", "-q"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {}: HTTP 500 Internal Server Error [people/ana.toml]\n\
+             2 feeds: 1 ok, 0 not modified, 0 cached, 0 skipped, 1 failed; 0 failing, 0 moved, 0 dead\n",
+            server.url("/b.xml")
+        )
+    );
 }
