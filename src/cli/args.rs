@@ -42,8 +42,8 @@ pub enum Command {
     EjectTheme(EjectThemeArgs),
     /// Fetch the feeds (or one shard of them) into the state, without building the site.
     Fetch(FetchArgs),
-    /// Build, serve the site on 127.0.0.1 and rebuild it (without refetching) when a file
-    /// changes; open pages reload themselves.
+    /// Build, serve the site on 127.0.0.1 (or --interface) and rebuild it (without
+    /// refetching) when a file changes; open pages reload themselves.
     Serve(ServeArgs),
     /// Add a feed to a person's list: URL is a feed, or a web page whose feeds are found.
     Add(AddArgs),
@@ -170,6 +170,12 @@ pub struct ServeArgs {
     /// Fetch nothing, not even at start or for a feed newly added to a list.
     #[arg(long)]
     pub offline: bool,
+    /// The address to listen on: 0.0.0.0 (or ::) to preview from a phone on the same network.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub interface: std::net::IpAddr,
+    /// Open the site in the browser ($BROWSER, else the system's) once it is built.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// The arguments of `toluu add`.

@@ -14,6 +14,12 @@ use crate::TestSite;
 use crate::cli::feed_route;
 use crate::server::TestServer;
 
+/// `DIR EXTRA…` as arguments.
+fn with_dir<'a>(dir: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let dir = dir.to_str().expect("a UTF-8 temp path");
+    [dir].iter().chain(extra).copied().collect()
+}
+
 /// A running `toluu serve`, killed on drop.
 struct Serve {
     child: Child,
@@ -24,14 +30,25 @@ struct Serve {
 impl Serve {
     /// `toluu serve DIR --port 0 EXTRA…`.
     fn start(dir: &Path, extra: &[&str]) -> Serve {
-        let dir = dir.to_str().expect("a UTF-8 temp path");
-        let args: Vec<&str> = [dir].iter().chain(extra).copied().collect();
-        Serve::start_in(Path::new("."), &args)
+        Serve::spawn(Path::new("."), &with_dir(dir, extra), None)
+    }
+
+    /// `toluu serve DIR --port 0 EXTRA…` with one more environment variable.
+    fn start_with_env(dir: &Path, extra: &[&str], env: (&str, &str)) -> Serve {
+        Serve::spawn(Path::new("."), &with_dir(dir, extra), Some(env))
     }
 
     /// `toluu serve ARGS… --port 0`, run from the directory `cwd`.
     fn start_in(cwd: &Path, args: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_toluu"))
+        Serve::spawn(cwd, args, None)
+    }
+
+    fn spawn(cwd: &Path, args: &[&str], env: Option<(&str, &str)>) -> Serve {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_toluu"));
+        if let Some((name, value)) = env {
+            command.env(name, value);
+        }
+        let mut child = command
             .current_dir(cwd)
             .arg("serve")
             .args(args)
@@ -315,4 +332,86 @@ fn serve_from_inside_the_site_rebuilds_and_reloads() {
         "my own notes\n"
     );
     assert!(!site.join("public").exists(), "serve writes no output");
+}
+
+/// By default only loopback 127.0.0.1 answers (127.0.0.2, another loopback address, is
+/// refused); with `--interface 0.0.0.0` every address does, and pages asked for under another
+/// address link to that address (a phone on the LAN follows links to the server, not to
+/// 127.0.0.1).
+#[test]
+fn serve_listens_on_loopback_unless_told_another_interface() {
+    let site = TestSite::new("");
+    site.person("ana", "Ana", &[]);
+    let serve = Serve::start(site.path(), &["--offline"]);
+    let port = serve.base.rsplit(':').next().unwrap().to_owned();
+    assert!(
+        serve.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        serve.base
+    );
+    assert!(
+        TcpStream::connect(format!("127.0.0.2:{port}")).is_err(),
+        "the default binds loopback 127.0.0.1 only"
+    );
+    drop(serve);
+
+    let serve = Serve::start(site.path(), &["--offline", "--interface", "0.0.0.0"]);
+    let port = serve.base.rsplit(':').next().unwrap().to_owned();
+    thread::sleep(Duration::from_millis(100));
+    assert!(
+        serve
+            .lines()
+            .iter()
+            .any(|l| l.contains("every interface (0.0.0.0)")),
+        "it says it is reachable from the network"
+    );
+    let other = format!("http://127.0.0.2:{port}");
+    let page = reqwest::blocking::get(format!("{other}/people/ana/"))
+        .expect("another address answers")
+        .text()
+        .unwrap();
+    assert!(page.contains(&format!("{other}/")), "{page}");
+    assert!(!page.contains("127.0.0.1"), "{page}");
+    let (_, here) = serve.get("/people/ana/");
+    assert!(here.contains(&format!("{}/", serve.base)));
+
+    let code = Command::new(env!("CARGO_BIN_EXE_toluu"))
+        .args(["serve", "--interface", "not-an-address"])
+        .arg(site.path())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .code();
+    assert_eq!(code, Some(2), "a bad address is a usage error");
+}
+
+/// `--open` starts `$BROWSER` with the site's address once the site is built.
+#[test]
+fn serve_open_starts_the_browser() {
+    let site = TestSite::new("");
+    let log = site.path().join("opened.txt");
+    let browser = site.path().join("browser.sh");
+    fs::write(
+        &browser,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", log.display()),
+    )
+    .unwrap();
+    let mut perms = fs::metadata(&browser).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    fs::set_permissions(&browser, perms).unwrap();
+    let serve = Serve::start_with_env(
+        site.path(),
+        &["--offline", "--open"],
+        ("BROWSER", browser.to_str().unwrap()),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !log.exists() {
+        assert!(Instant::now() < deadline, "the browser was not started");
+        thread::sleep(Duration::from_millis(50));
+    }
+    thread::sleep(Duration::from_millis(50));
+    assert_eq!(
+        fs::read_to_string(&log).unwrap().trim(),
+        format!("{}/", serve.base)
+    );
 }
