@@ -7,6 +7,7 @@ mod build;
 mod cli;
 mod conformance;
 mod discover;
+mod docs;
 mod errors;
 mod example;
 mod fmt;
