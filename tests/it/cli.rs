@@ -589,10 +589,10 @@ fn help_version_and_completions() {
 
 #[test]
 fn readme_shows_the_workflow_init_writes() {
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let guide = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/src/publishing.md");
+    let readme = fs::read_to_string(guide).unwrap();
     let section = &readme[readme
-        .find("## Publishing to GitHub Pages")
+        .find("# Publishing to GitHub Pages")
         .expect("section")..];
     let start = section.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
     let block = &section[start..start + section[start..].find("```").unwrap()];
