@@ -114,7 +114,10 @@ fn sh_examples_are_command_lines_toluu_accepts() {
                 // --version and --help "fail" with what they print: those are fine.
                 use clap::error::ErrorKind;
                 if !matches!(e.kind(), ErrorKind::DisplayVersion | ErrorKind::DisplayHelp) {
-                    panic!("{}: `{command}` is not a valid command line:\n{e}", page.display());
+                    panic!(
+                        "{}: `{command}` is not a valid command line:\n{e}",
+                        page.display()
+                    );
                 }
             }
             checked += 1;
