@@ -43,8 +43,8 @@ pub enum Command {
     EjectTheme(EjectThemeArgs),
     /// Fetch the feeds (or one shard of them) into the state, without building the site.
     Fetch(FetchArgs),
-    /// Build, serve the site on 127.0.0.1 and rebuild it (without refetching) when a file
-    /// changes; open pages reload themselves.
+    /// Build, serve the site on 127.0.0.1 (or --interface) and rebuild it (without
+    /// refetching) when a file changes; open pages reload themselves.
     Serve(ServeArgs),
     /// Add a feed to a person's list: URL is a feed, or a web page whose feeds are found.
     Add(AddArgs),
@@ -95,7 +95,8 @@ pub struct BuildArgs {
     /// Also write the build report as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// Print only errors: no progress, no summary unless a feed failed.
+    /// Print only errors: no progress; when a feed failed, one line for each and one line of
+    /// counts.
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print one line per feed: its status and how long it took.
@@ -166,6 +167,12 @@ pub struct ServeArgs {
     /// Fetch nothing, not even at start or for a feed newly added to a list.
     #[arg(long)]
     pub offline: bool,
+    /// The address to listen on: 0.0.0.0 (or ::) to preview from a phone on the same network.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub interface: std::net::IpAddr,
+    /// Open the site in the browser ($BROWSER, else the system's) once it is built.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// The arguments of `toluu add`.

@@ -41,8 +41,12 @@ fn conclude(
     report: Option<&Path>,
     strict: bool,
 ) -> ExitCode {
-    if verbosity != Verbosity::Quiet || summary.failed() > 0 {
-        eprintln!("{summary}");
+    match verbosity {
+        Verbosity::Quiet if summary.failed() > 0 => {
+            eprintln!("{}", table::quiet_summary(summary));
+        }
+        Verbosity::Quiet => {}
+        _ => eprintln!("{summary}"),
     }
     if verbosity == Verbosity::Verbose {
         eprintln!("{}", table::stages_line(summary));

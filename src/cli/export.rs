@@ -1,6 +1,6 @@
 //! `toluu export`: the site's feeds (or one person's) as an OPML file.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -41,11 +41,11 @@ pub fn export_opml(root: &Path, person: Option<&str>) -> Result<String, String> 
     let feeds = feeds_with_tags(&people);
     let cache = Cache::new(root.join(&site.config.build.cache_dir));
     let known: Vec<(String, Option<String>)> = feeds
-        .values()
+        .iter()
         .map(|(sub, _)| title_and_site(&cache, sub))
         .collect();
     let entries: Vec<BlogrollEntry<'_>> = feeds
-        .values()
+        .iter()
         .zip(&known)
         .map(|((sub, tags), (title, html))| BlogrollEntry {
             title,
@@ -81,17 +81,22 @@ fn chosen_people<'a>(
     })
 }
 
-/// One entry per feed, with every tag any of the people gave it.
-fn feeds_with_tags<'a>(
-    people: &[&'a Person],
-) -> BTreeMap<&'a str, (&'a Subscription, Vec<String>)> {
-    let mut feeds: BTreeMap<&str, (&Subscription, Vec<String>)> = BTreeMap::new();
+/// One entry per feed, with every tag any of the people gave it, in the lists' order (the
+/// owner's order for one person, as in their `feeds.opml`; a feed in several lists where it
+/// first appears).
+fn feeds_with_tags<'a>(people: &[&'a Person]) -> Vec<(&'a Subscription, Vec<String>)> {
+    let mut feeds: Vec<(&Subscription, Vec<String>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for p in people {
         for sub in &p.feeds {
-            let entry = feeds.entry(&sub.key).or_insert((sub, Vec::new()));
+            let at = *index.entry(&sub.key).or_insert_with(|| {
+                feeds.push((sub, Vec::new()));
+                feeds.len() - 1
+            });
+            let tags = &mut feeds[at].1;
             for tag in &sub.tags {
-                if !entry.1.contains(tag) {
-                    entry.1.push(tag.clone());
+                if !tags.contains(tag) {
+                    tags.push(tag.clone());
                 }
             }
         }

@@ -1,4 +1,5 @@
-//! `toluu import`: an OPML file into a person's list.
+//! `toluu import`: an OPML file into a person's list; each outline that cannot be read is
+//! one warning line at its place in the file.
 
 use std::process::ExitCode;
 
@@ -10,6 +11,15 @@ use crate::site::edit;
 pub fn run(args: ImportArgs) -> ExitCode {
     match edit::import_opml(&args.site.dir, &args.file, &args.person) {
         Ok(summary) => {
+            for problem in &summary.skipped {
+                eprintln!(
+                    "warning: {}:{}:{}: skipped: {}",
+                    problem.file.display(),
+                    problem.line,
+                    problem.col,
+                    problem.message
+                );
+            }
             println!("{summary}");
             ExitCode::SUCCESS
         }

@@ -1,7 +1,7 @@
 //! The build summary as the terminal shows it: a table of every feed, then the totals.
 //!
 //! `build`, `fetch` and `check --fetch` print a [`BuildReport`] with `{}`; `build -v` adds
-//! [`stages_line`]. The report itself (and `--report`'s JSON) is [`crate::report`]'s.
+//! [`stages_line`]; `build -q` prints only [`quiet_summary`]. The report itself (and `--report`'s JSON) is [`crate::report`]'s.
 
 use std::fmt;
 
@@ -100,10 +100,9 @@ fn feed_table(f: &mut fmt::Formatter<'_>, feeds: &[FeedReport]) -> fmt::Result {
     Ok(())
 }
 
-/// The totals: how many feeds ended in each state, and what was written.
-fn totals(f: &mut fmt::Formatter<'_>, report: &BuildReport) -> fmt::Result {
-    writeln!(
-        f,
+/// How many feeds ended in each state, on one line.
+fn counts_line(report: &BuildReport) -> String {
+    format!(
         "{} feeds: {} ok, {} not modified, {} cached, {} skipped, {} failed; {} failing, {} moved, {} dead",
         report.feeds.len(),
         count(report, "ok"),
@@ -114,7 +113,31 @@ fn totals(f: &mut fmt::Formatter<'_>, report: &BuildReport) -> fmt::Result {
         count_health(report, HealthState::Failing),
         count_health(report, HealthState::Moved),
         count_health(report, HealthState::Dead),
-    )?;
+    )
+}
+
+/// What `build -q` prints when a feed failed: one line per failed feed (its URL, why, and the
+/// lists that have it), then the counts on one line. Nothing else: no table, no progress.
+pub fn quiet_summary(report: &BuildReport) -> String {
+    let mut out = String::new();
+    for warning in &report.cache_warnings {
+        out.push_str(&format!("warning: {warning}\n"));
+    }
+    for r in report.feeds.iter().filter(|r| r.status == "failed") {
+        out.push_str(&format!(
+            "error: {}: {} [{}]\n",
+            r.url,
+            r.error.as_deref().unwrap_or("failed"),
+            r.listed_in.join(", ")
+        ));
+    }
+    out.push_str(&counts_line(report));
+    out
+}
+
+/// The totals: how many feeds ended in each state, and what was written.
+fn totals(f: &mut fmt::Formatter<'_>, report: &BuildReport) -> fmt::Result {
+    writeln!(f, "{}", counts_line(report))?;
     if report.output_dir.as_os_str().is_empty() {
         // `toluu check --fetch`: nothing was written.
         return write!(f, "checked in {:.2} s", report.millis as f64 / 1000.0);

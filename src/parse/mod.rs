@@ -121,7 +121,8 @@ fn parse_json(doc: &[u8], url: &str) -> Result<Parsed, ParseError> {
 /// The element names only an HTML page starts with.
 const HTML_ROOTS: [&str; 5] = ["html", "head", "body", "meta", "link"];
 
-fn looks_like_html(doc: &[u8]) -> bool {
+/// Whether `doc` is an HTML page (a doctype or an `<html>`-like root), not a feed.
+pub fn looks_like_html(doc: &[u8]) -> bool {
     let head = String::from_utf8_lossy(&doc[..doc.len().min(512)]).to_ascii_lowercase();
     head.trim_start().starts_with("<!doctype html")
         || markup::root(doc).is_some_and(|root| {

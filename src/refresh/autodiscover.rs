@@ -1,10 +1,10 @@
-//! Finding the feed of a URL for `toluu add`: the URL itself when it is a feed, else the
-//! feeds its page advertises, else the common paths of its host; each one fetched with the
-//! build's client and checked to parse.
+//! Finding the feed of a URL for `toluu add`: the URL itself when it answers with a feed,
+//! else (only for an HTML page) the feeds the page advertises, else the common paths of its
+//! host; each one fetched with the build's client and checked to parse.
 
 use super::fetch::{Fetcher, Response, Validators};
 use crate::parse::autodiscover::feed_links;
-use crate::parse::parse_feed;
+use crate::parse::{looks_like_html, parse_feed};
 use crate::site::FetchConfig;
 use crate::urls;
 
@@ -27,9 +27,11 @@ pub struct Candidate {
     pub title: String,
 }
 
-/// Finds the feeds of `url`: the URL itself when it is a feed; else the feeds its page
-/// advertises with `<link rel="alternate">`; else the [`COMMON_PATHS`] of its host. Every
-/// candidate is fetched and parsed; only feeds that parse are returned, in page order.
+/// Finds the feeds of `url`: the URL itself when it answers with a feed (which must parse:
+/// else its parse error is the answer); when it answers with an HTML page, the feeds the page
+/// advertises with `<link rel="alternate">`, else the [`COMMON_PATHS`] of its host. Every
+/// candidate is fetched and parsed; only feeds that parse are returned, in page order. When
+/// none is found, the error says what was tried and why each failed.
 pub fn discover(url: &str, config: &FetchConfig) -> Result<Vec<Candidate>, String> {
     urls::normalize(url).map_err(|e| format!("'{url}': {e}"))?;
     let fetcher = Fetcher::new(config)?;
@@ -40,11 +42,22 @@ pub fn discover(url: &str, config: &FetchConfig) -> Result<Vec<Candidate>, Strin
         Response::NotModified => return Err(format!("{url}: unexpected HTTP 304")),
         Response::Failed { error, .. } => return Err(format!("{url}: {error}")),
     };
-    if let Some(candidate) = as_feed(&bytes, &page_url) {
-        return Ok(vec![candidate]);
+    match parse_feed(&bytes, &page_url, chrono::Utc::now(), 1) {
+        Ok(feed) => {
+            return Ok(vec![Candidate {
+                url: page_url,
+                title: feed.title,
+            }]);
+        }
+        // Not a web page: it answered as a feed (or as something else), and that is the
+        // answer. Guessing other URLs of the host would add a feed the user did not give.
+        Err(e) if !looks_like_html(&bytes) => {
+            return Err(format!("{url}: cannot add it: {e}"));
+        }
+        Err(_) => {}
     }
     let linked = feed_links(&String::from_utf8_lossy(&bytes), &page_url);
-    let (tried, found) = verify(&fetcher, &linked);
+    let (tried_links, found) = verify(&fetcher, &linked);
     if !found.is_empty() {
         return Ok(found);
     }
@@ -52,31 +65,30 @@ pub fn discover(url: &str, config: &FetchConfig) -> Result<Vec<Candidate>, Strin
     let common: Vec<String> = COMMON_PATHS
         .iter()
         .filter_map(|p| base.join(p).ok().map(String::from))
+        .filter(|c| !linked.contains(c))
         .collect();
-    let (_, found) = verify(&fetcher, &common);
+    let (tried_common, found) = verify(&fetcher, &common);
     if !found.is_empty() {
         return Ok(found);
     }
-    let mut why = format!("{url}: no feed found: it is not a feed");
-    if linked.is_empty() {
-        why.push_str(", its page links to no feed");
-    }
-    for (link, reason) in &tried {
-        why.push_str(&format!("\n  it links to {link}: {reason}"));
-    }
-    why.push_str(&format!(
-        "\n  and none of {} answers with a feed",
-        COMMON_PATHS.join(", ")
-    ));
-    Err(why)
+    Err(nothing_found(url, &tried_links, &tried_common))
 }
 
-fn as_feed(bytes: &[u8], url: &str) -> Option<Candidate> {
-    let feed = parse_feed(bytes, url, chrono::Utc::now(), 1).ok()?;
-    Some(Candidate {
-        url: url.to_owned(),
-        title: feed.title,
-    })
+/// The error when a page leads to no feed: what was tried, and why each one failed.
+fn nothing_found(url: &str, links: &[(String, String)], common: &[(String, String)]) -> String {
+    let mut why = format!("{url}: no feed found: it is a web page, not a feed");
+    if links.is_empty() {
+        why.push_str(", and it links to no feed (<link rel=\"alternate\">)");
+    }
+    why.push_str("\ntried:");
+    for (link, reason) in links {
+        why.push_str(&format!("\n  {link} (linked from the page): {reason}"));
+    }
+    for (link, reason) in common {
+        why.push_str(&format!("\n  {link}: {reason}"));
+    }
+    why.push_str("\ngive the feed's own URL if you know it");
+    why
 }
 
 /// Fetches each of `links`; returns the failures (link, reason) and the feeds.

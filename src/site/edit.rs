@@ -42,6 +42,12 @@ fn list_path(root: &Path, slug: &str) -> Result<PathBuf, String> {
             "people/{slug}.opml is an OPML list: edit it in your feed reader and export it again"
         ));
     }
+    // `people/ana.toml`, not `./people/ana.toml`, when run from inside the site.
+    let root = if root == Path::new(".") {
+        Path::new("")
+    } else {
+        root
+    };
     Ok(root.join("people").join(format!("{slug}.toml")))
 }
 
@@ -163,50 +169,70 @@ pub struct ImportSummary {
     /// Feeds added.
     pub added: usize,
     /// Feeds the list already had.
-    pub skipped: usize,
+    pub already_listed: usize,
+    /// The outlines that could not be read, one problem each, at their line.
+    pub skipped: Vec<crate::site::Diagnostic>,
+}
+
+/// "1 feed", "2 feeds".
+fn feeds(n: usize) -> String {
+    format!("{n} feed{}", if n == 1 { "" } else { "s" })
 }
 
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "imported {} feeds into {} ({} already listed)",
-            self.added,
+            "imported {} into {} ({} already listed, {} skipped)",
+            feeds(self.added),
             self.file.display(),
-            self.skipped
+            self.already_listed,
+            self.skipped.len()
         )
     }
 }
 
 /// Adds every feed of the OPML file `opml` to `person`'s list; outlines nested in folders get
-/// the folders' names as tags. A new list takes its name from the OPML's owner or title.
+/// the folders' names as tags, and a feed in several folders is added once with all of them.
+/// An outline that cannot be read is skipped (it is in the summary); the import fails only when
+/// the file is not OPML, or names no feed at all. A new list takes its name from the OPML's
+/// owner or title.
 pub fn import_opml(root: &Path, opml: &Path, person: &str) -> Result<ImportSummary, String> {
     let path = list_path(root, person)?;
-    let text =
-        fs::read_to_string(opml).map_err(|e| format!("{}: cannot read: {e}", opml.display()))?;
-    let parsed = crate::site::opml::parse_person(&text, opml, person.to_owned()).map_err(|ds| {
+    let bytes = fs::read(opml).map_err(|e| format!("{}: cannot read: {e}", opml.display()))?;
+    let text = crate::site::opml::decode(&bytes, opml).map_err(|d| d.to_string())?;
+    let parsed = crate::site::opml::read_list(&text, opml, person.to_owned()).map_err(|ds| {
         ds.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("\n")
     })?;
-    let mut doc = open_list(&path, &parsed.name)?;
+    if parsed.outlines == 0 {
+        return Err(format!(
+            "{}: no outline has a feed URL (an xmlUrl attribute): nothing to import",
+            opml.display()
+        ));
+    }
+    let mut doc = open_list(&path, &parsed.person.name)?;
     let mut have = listed(&doc);
-    let (mut added, mut skipped) = (0, 0);
-    for sub in &parsed.feeds {
+    let (mut added, mut already_listed) = (0, 0);
+    for sub in &parsed.person.feeds {
         if have.contains(&sub.key) {
-            skipped += 1;
+            already_listed += 1;
             continue;
         }
         append(&mut doc, sub)?;
         have.push(sub.key.clone());
         added += 1;
     }
-    save(&path, &doc)?;
+    if added > 0 {
+        save(&path, &doc)?;
+    }
     Ok(ImportSummary {
         file: path,
         added,
-        skipped,
+        already_listed,
+        skipped: parsed.skipped,
     })
 }
 

@@ -1,19 +1,14 @@
-//! The authoring commands, through the real binary: init, add, import/export, check, serve,
+//! The authoring commands, through the real binary: init, add, import/export, check,
 //! build's progress output, completions and help.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use crate::server::{Route, TestServer};
 use crate::{TestSite, rss};
 
-fn toluu(args: &[&str]) -> (i32, String, String) {
+pub(crate) fn toluu(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_toluu"))
         .args(args)
         .stdin(Stdio::null())
@@ -26,7 +21,7 @@ fn toluu(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn feed_route(title: &str, post: &str) -> Route {
+pub(crate) fn feed_route(title: &str, post: &str) -> Route {
     // Each post its own link: the river shows a post linked from two feeds once.
     let link = format!("https://posts.example/{}", post.replace(' ', "-"));
     Route::xml(rss(
@@ -182,7 +177,7 @@ fn init_then_build_works_and_refuses_to_overwrite() {
 
 const LIST: &str = "# Ana's list: keep this comment\nname = \"Ana\"  # her name\n\n[[feeds]]\nurl = \"https://old.example/feed\"   # an old one\ntags = [\"old\"]\n";
 
-fn page(links: &[(&str, &str)]) -> Route {
+pub(crate) fn page(links: &[(&str, &str)]) -> Route {
     let mut html = String::from("<!doctype html><html><head><title>Blog</title>\n");
     for (kind, href) in links {
         html.push_str(&format!(
@@ -597,228 +592,12 @@ fn help_version_and_completions() {
     );
 }
 
-/// A running `toluu serve`, killed on drop.
-struct Serve {
-    child: Child,
-    base: String,
-    output: mpsc::Receiver<String>,
-}
-
-impl Serve {
-    fn start(dir: &Path, extra: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_toluu"))
-            .arg("serve")
-            .arg(dir)
-            .args(["--port", "0"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start toluu serve");
-        let (tx, output) = mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let mut seen = Vec::new();
-        let base = loop {
-            let line = output
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .unwrap_or_else(|_| panic!("serve did not start: {seen:?}"));
-            if let Some(url) = line.split(" at ").nth(1).and_then(|r| r.split(' ').next()) {
-                break url.trim_end_matches('/').to_owned();
-            }
-            seen.push(line);
-        };
-        Serve {
-            child,
-            base,
-            output,
-        }
-    }
-
-    fn get(&self, path: &str) -> (u16, String) {
-        let response = reqwest::blocking::get(format!("{}{path}", self.base)).expect("GET");
-        (
-            response.status().as_u16(),
-            response.text().unwrap_or_default(),
-        )
-    }
-
-    /// Polls `path` until `ok` holds, for at most 10 s.
-    fn wait_for(&self, path: &str, what: &str, ok: impl Fn(u16, &str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let (status, body) = self.get(path);
-            if ok(status, &body) {
-                return body;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}: last {status}: {body}"
-            );
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.output.try_iter().collect()
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[test]
-fn serve_rebuilds_on_change_shows_errors_and_recovers() {
-    let server = TestServer::start();
-    server.route("/a.xml", feed_route("Feed A", "Post from A"));
-    server.route("/b.xml", feed_route("Feed B", "Post from B"));
-    let site = TestSite::new("");
-    let list_a = format!(
-        "name = \"Ana\"\n[[feeds]]\nurl = \"{}\"\n",
-        server.url("/a.xml")
-    );
-    site.write("people/ana.toml", &list_a);
-    let serve = Serve::start(site.path(), &[]);
-
-    let (status, home) = serve.get("/");
-    assert_eq!(status, 200);
-    assert!(home.contains("Post from A"), "{home}");
-    assert!(
-        home.contains("/__toluu/livereload"),
-        "served pages carry the script"
-    );
-    assert!(home.contains(&serve.base), "links use the served address");
-    let (status, css) = serve.get("/style.css");
-    assert_eq!(status, 200);
-    assert!(!css.contains("livereload"));
-    assert_eq!(serve.get("/no/such/page/").0, 404);
-
-    // The live-reload stream is open while pages are fetched (it must not block them).
-    let mut sse = TcpStream::connect(serve.base.trim_start_matches("http://")).unwrap();
-    sse.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    sse.write_all(
-        b"GET /__toluu/livereload HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n",
-    )
-    .unwrap();
-    let mut events = BufReader::new(sse);
-    let mut head = String::new();
-    while !head.ends_with("\r\n\r\n") {
-        events.read_line(&mut head).unwrap();
-    }
-    assert!(head.contains("text/event-stream"), "{head}");
-    server.reset();
-
-    // Edit the list: a new name and a new feed. Only the new feed is fetched.
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana Lima\"\n[[feeds]]\nurl = \"{}\"\n[[feeds]]\nurl = \"{}\"\n",
-            server.url("/a.xml"),
-            server.url("/b.xml")
-        ),
-    );
-    let started = Instant::now();
-    let home = serve.wait_for("/", "the new feed", |s, b| {
-        s == 200 && b.contains("Post from B")
-    });
-    eprintln!(
-        "edit to visible change: {} ms",
-        started.elapsed().as_millis()
-    );
-    assert!(home.contains("Post from A"));
-    let people = serve.wait_for("/people/", "the new name", |_, b| b.contains("Ana Lima"));
-    assert!(people.contains("Ana Lima"));
-    let paths: Vec<String> = server.seen().into_iter().map(|s| s.path).collect();
-    assert_eq!(paths, ["/b.xml"], "a rebuild fetches only the new feed");
-
-    let mut event = String::new();
-    while !event.contains("event: reload") {
-        let mut line = String::new();
-        assert!(events.read_line(&mut line).unwrap() > 0, "stream closed");
-        event.push_str(&line);
-    }
-
-    // A broken file: the error is in the page and the terminal; the server keeps running.
-    site.write("toluu.toml", "title = \"Test site\"\nbogus_key = 1\n");
-    let error = serve.wait_for("/", "the error page", |s, _| s == 500);
-    assert!(
-        error.contains("toluu.toml:2:1: unknown field `bogus_key`"),
-        "{error}"
-    );
-    assert!(
-        error.contains("/__toluu/livereload"),
-        "the error page reloads itself too"
-    );
-    assert_eq!(serve.get("/style.css").0, 200, "assets are still served");
-    thread::sleep(Duration::from_millis(200));
-    let lines = serve.lines().join("\n");
-    assert!(lines.contains("unknown field `bogus_key`"), "{lines}");
-
-    // Fixed: the site is back.
-    site.write("toluu.toml", "title = \"Fixed Title\"\n");
-    let home = serve.wait_for("/", "recovery", |s, b| {
-        s == 200 && b.contains("Fixed Title")
-    });
-    assert!(home.contains("Post from B"));
-    assert!(serve.lines().iter().any(|l| l.starts_with("rebuilt in")));
-
-    // A template error (in a templates/ folder made after the server started): shown the same
-    // way; deleting the broken template recovers.
-    site.write("templates/404.html", "{% if %}");
-    let error = serve.wait_for("/", "the template error", |s, _| s == 500);
-    assert!(error.contains("template error"), "{error}");
-    fs::remove_file(site.path().join("templates/404.html")).unwrap();
-    serve.wait_for("/", "recovery from the template error", |s, b| {
-        s == 200 && b.contains("Fixed Title")
-    });
-    assert!(
-        !site.path().join("public").exists(),
-        "serve writes no output"
-    );
-}
-
-#[test]
-fn serve_offline_fetches_nothing() {
-    let server = TestServer::start();
-    server.route("/a.xml", feed_route("Feed A", "Post from A"));
-    let site = TestSite::new("");
-    site.person("ana", "Ana", &[server.url("/a.xml")]);
-    let serve = Serve::start(site.path(), &["--offline"]);
-    let (status, home) = serve.get("/people/ana/");
-    assert_eq!(status, 200);
-    assert!(!home.contains("Post from A"));
-    site.write(
-        "people/ana.toml",
-        &format!(
-            "name = \"Ana B\"\n[[feeds]]\nurl = \"{}\"\n",
-            server.url("/a.xml")
-        ),
-    );
-    serve.wait_for("/people/ana/", "the rebuild", |_, b| b.contains("Ana B"));
-    assert!(server.seen().is_empty(), "{:?}", server.seen());
-}
-
 #[test]
 fn readme_shows_the_workflow_init_writes() {
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let guide = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/src/publishing.md");
+    let readme = fs::read_to_string(guide).unwrap();
     let section = &readme[readme
-        .find("## Publishing to GitHub Pages")
+        .find("# Publishing to GitHub Pages")
         .expect("section")..];
     let start = section.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
     let block = &section[start..start + section[start..].find("```").unwrap()];

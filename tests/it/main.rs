@@ -2,11 +2,13 @@
 //! loopback server the test starts itself; nothing touches the internet.
 
 mod ahead;
+mod authoring;
 mod build;
 mod changed;
 mod cli;
 mod conformance;
 mod discover;
+mod docs;
 mod errors;
 mod example;
 mod filters;
@@ -25,6 +27,7 @@ mod parity;
 mod parsing;
 mod river;
 mod safety;
+mod serve;
 mod server;
 mod shard;
 mod stylesheet;

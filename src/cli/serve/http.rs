@@ -1,6 +1,7 @@
 //! The HTTP side: listening on a port, and answering each request from the current snapshot
 //! (pages get the live-reload script; a failed rebuild shows its error instead).
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::thread;
 
@@ -13,8 +14,8 @@ use crate::render::xml::escape;
 /// How many ports after the requested one are tried when it is taken.
 const PORT_TRIES: u16 = 20;
 
-/// Listens on `port` of 127.0.0.1, or the next free one of [`PORT_TRIES`].
-pub(super) fn bind(port: u16) -> Result<Server, String> {
+/// Listens on `port` of `interface`, or the next free one of [`PORT_TRIES`].
+pub(super) fn bind(interface: IpAddr, port: u16) -> Result<Server, String> {
     let last = if port == 0 {
         0
     } else {
@@ -22,23 +23,24 @@ pub(super) fn bind(port: u16) -> Result<Server, String> {
     };
     let mut why = String::new();
     for p in port..=last {
-        match Server::http(("127.0.0.1", p)) {
+        match Server::http((interface, p)) {
             Ok(server) => return Ok(server),
             Err(e) => why = e.to_string(),
         }
     }
     Err(format!(
-        "cannot listen on 127.0.0.1, ports {port} to {last}: {why}"
+        "cannot listen on {interface}, ports {port} to {last}: {why}; try another --port or --interface"
     ))
 }
 
-/// Answers every request, until the process is stopped.
-pub(super) fn serve_requests(server: &Server, shared: &Arc<Shared>) {
+/// Answers every request, until the process is stopped. The site was built for `base_url`.
+pub(super) fn serve_requests(server: &Server, shared: &Arc<Shared>, base_url: &str) {
     for request in server.incoming_requests() {
         let shared = shared.clone();
+        let base_url = base_url.to_owned();
         // One thread per request: a live-reload stream holds its thread for as long as the
         // page is open, and must never hold up other requests.
-        thread::spawn(move || handle(request, &shared));
+        thread::spawn(move || handle(request, &shared, &base_url));
     }
 }
 
@@ -46,7 +48,7 @@ fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
-fn handle(request: Request, shared: &Shared) {
+fn handle(request: Request, shared: &Shared, base_url: &str) {
     let path = request
         .url()
         .split(['?', '#'])
@@ -58,7 +60,13 @@ fn handle(request: Request, shared: &Shared) {
         return;
     }
     let snapshot = shared.snapshot();
-    let (status, content_type, body) = respond(&snapshot, &percent_decode(&path));
+    let (status, content_type, mut body) = respond(&snapshot, &percent_decode(&path));
+    if let Some(asked) = asked_base(&request)
+        && asked != base_url
+        && is_text(content_type)
+    {
+        body = replace_all(&body, base_url.as_bytes(), asked.as_bytes());
+    }
     let response = Response::from_data(body)
         .with_status_code(status)
         .with_header(header("Content-Type", content_type))
@@ -101,6 +109,41 @@ fn respond(snapshot: &Snapshot, path: &str) -> (u16, &'static str, Vec<u8>) {
             (404, "text/html; charset=utf-8", body)
         }
     }
+}
+
+/// The site's address as the browser asked for it (`http://<Host>/`), when it sent a `Host`
+/// made of safe characters.
+fn asked_base(request: &Request) -> Option<String> {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))?
+        .value
+        .as_str();
+    let safe = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    safe.then(|| format!("http://{host}/"))
+}
+
+/// Whether a body of this type may carry the site's address (pages, feeds, OPML, JSON).
+fn is_text(content_type: &str) -> bool {
+    content_type.starts_with("text/")
+        || (content_type.starts_with("application/") && content_type != "application/octet-stream")
+}
+
+/// `haystack` with every `from` replaced by `to`.
+fn replace_all(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(at) = memchr::memmem::find(rest, from) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(to);
+        rest = &rest[at + from.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 fn error_page(error: &str) -> Vec<u8> {

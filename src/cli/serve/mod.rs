@@ -1,5 +1,5 @@
-//! `toluu serve`: build the site into memory, serve it on 127.0.0.1, rebuild it when a source
-//! file changes and tell open pages to reload.
+//! `toluu serve`: build the site into memory, serve it on 127.0.0.1 (or the interface asked
+//! for), rebuild it when a source file changes and tell open pages to reload.
 //!
 //! Rebuilds never refetch: feeds come from the cache, and only a feed the cache has never seen
 //! (one just added to a list) is fetched. Pages are served from memory with a small live-reload
@@ -8,6 +8,7 @@
 //! instead of every page until a later rebuild succeeds.
 
 use std::io::Write;
+use std::net::IpAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use crate::BuildOptions;
 
 mod http;
 mod live_reload;
+mod open;
 mod snapshot;
 mod watch;
 
@@ -35,6 +37,10 @@ pub struct ServeOptions {
     pub port: u16,
     /// Fetch nothing at all.
     pub offline: bool,
+    /// The address to listen on (loopback unless asked otherwise).
+    pub interface: IpAddr,
+    /// Open the site in the browser once it is built.
+    pub open: bool,
     /// Told about each feed of the first build (a progress bar).
     pub observer: crate::refresh::Observer,
 }
@@ -45,6 +51,8 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let options = ServeOptions {
         port: args.port,
         offline: args.offline,
+        interface: args.interface,
+        open: args.open,
         observer,
     };
     let result = serve(&args.dir, &options);
@@ -57,7 +65,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
 
 /// Serves the site in `root` until the process is stopped.
 pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
-    let server = http::bind(options.port)?;
+    let server = http::bind(options.interface, options.port)?;
     let base_url = base_url(&server)?;
     let shared = Arc::new(first_build(root, options, &base_url));
     watch::start(
@@ -66,19 +74,35 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
         build_options(options, &base_url, true),
     )?;
     println!("serving {} at {base_url} (Ctrl-C to stop)", root.display());
+    if options.interface.is_unspecified() {
+        println!(
+            "listening on every interface ({}): from another device, use this machine's address on your network",
+            options.interface
+        );
+    }
     let _ = std::io::stdout().flush();
-    http::serve_requests(&server, &shared);
+    if options.open {
+        open::in_browser(&base_url);
+    }
+    http::serve_requests(&server, &shared, &base_url);
     Ok(())
 }
 
-/// The site's address, at the port the server got (not always the one asked for).
+/// The site's address, at the port the server got (not always the one asked for); on every
+/// interface (0.0.0.0), the loopback one. Pages asked for under another address (a phone's
+/// `Host`) get their links rewritten to it as they are sent.
 fn base_url(server: &Server) -> Result<String, String> {
-    let port = server
+    let mut addr = server
         .server_addr()
         .to_ip()
-        .map(|a| a.port())
         .ok_or("the server has no TCP address")?;
-    Ok(format!("http://127.0.0.1:{port}/"))
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            IpAddr::V4(_) => IpAddr::from([127, 0, 0, 1]),
+            IpAddr::V6(_) => IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]),
+        });
+    }
+    Ok(format!("http://{addr}/"))
 }
 
 /// The options of every build the server makes; rebuilds fetch only the feeds the cache has

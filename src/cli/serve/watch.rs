@@ -21,8 +21,13 @@ pub const WATCHED_DIRS: [&str; 5] = ["people", "pages", "templates", "static", "
 const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Watches `root` and starts the thread that rebuilds into `shared` with `options`.
+///
+/// The watcher reports absolute paths, so `root` is made absolute (and canonical) first: a
+/// relative root (`toluu serve`, `toluu serve site`) would match none of them.
 pub(super) fn start(root: &Path, shared: Arc<Shared>, options: BuildOptions) -> Result<(), String> {
-    let root = root.to_owned();
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     let (tx, rx) = mpsc::channel();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
         let _ = tx.send(r);
