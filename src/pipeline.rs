@@ -216,6 +216,11 @@ pub(crate) fn index_feeds(
     if cfg.discover.recent_from_git {
         index.recent = index::recent::recent_additions(site_dir, &index);
     }
+    if cfg.build.redirects_from_git
+        && let Some(renames) = index::renames::list_renames(site_dir)
+    {
+        index.moved_people = index::renames::moved_people(&renames, &index.people);
+    }
     (report, index)
 }
 

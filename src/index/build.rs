@@ -43,6 +43,7 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         tags,
         discovery: Default::default(),
         recent: None,
+        moved_people: Vec::new(),
     };
     index.discovery = discover_index(&index, &site.config.discover);
     index

@@ -48,6 +48,11 @@ pub struct SiteIndex {
     /// Feeds by when they were first added to a list (Unix seconds), newest first, from the
     /// site's git history; `None` when the site is not a git checkout.
     pub recent: Option<Vec<(usize, i64)>>,
+    /// Former slugs of people whose list was renamed (by slug), each with the position in
+    /// `people` of the person it is now, from the site's git history
+    /// ([`moved_people`](super::renames::moved_people)); empty when the site is not a git
+    /// checkout.
+    pub moved_people: Vec<(String, usize)>,
 }
 
 impl SiteIndex {

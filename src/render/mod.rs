@@ -111,7 +111,9 @@ pub fn render_site_into(
             Page::Rendered(file, _) => emit.emit(file).map(drop),
         })?;
     emit.emit(renderer.render_404()?)?;
-    for file in renderer.xml_files().into_iter().chain(renderer.redirects()) {
+    let xml = renderer.xml_files();
+    let redirects = renderer.redirects(&xml);
+    for file in xml.into_iter().chain(redirects) {
         emit.emit(file)?;
     }
     emit.emit(sitemap)?;

@@ -2,6 +2,10 @@
 //! remembers them), a small page that sends the reader on. Static hosts such as GitHub Pages
 //! have no redirect rules, so each is an HTML page with `<meta http-equiv="refresh">`, a
 //! `rel=canonical` link for crawlers and a plain link for everyone else.
+//!
+//! A person whose list was renamed keeps the same at their old page, and a copy of their new
+//! Atom feed and blogroll at the old addresses (a feed reader follows no HTML redirect; the
+//! copy's self link names the new address).
 
 use std::collections::HashSet;
 
@@ -11,8 +15,8 @@ use super::xml::escape;
 
 impl Renderer<'_> {
     /// One redirect page for each former slug of each feed that no feed's page has now, in
-    /// feed order.
-    pub(super) fn redirects(&self) -> Vec<OutputFile> {
+    /// feed order; then those of people whose list was renamed ([`Renderer::person_redirects`]).
+    pub(super) fn redirects(&self, xml: &[OutputFile]) -> Vec<OutputFile> {
         let current: HashSet<&str> = self.index.feeds.iter().map(|f| f.slug.as_str()).collect();
         let mut done: HashSet<&str> = HashSet::new();
         let mut files = Vec::new();
@@ -29,10 +33,36 @@ impl Renderer<'_> {
                 });
             }
         }
+        files.extend(self.person_redirects(xml));
         files
     }
 
-    /// The paths of [`Renderer::redirects`], without rendering them.
+    /// For each former slug of a person: a redirect page to their page, and at the old path of
+    /// each of their files in `xml` (the Atom feed, the blogroll) a copy of it.
+    fn person_redirects(&self, xml: &[OutputFile]) -> Vec<OutputFile> {
+        let mut files = Vec::new();
+        for (old, p) in &self.index.moved_people {
+            let person = &self.index.people[*p];
+            let to = format!("people/{}/", person.slug);
+            files.push(OutputFile {
+                path: format!("people/{old}/index.html"),
+                bytes: self.redirect_page(&to, &person.name).into_bytes(),
+            });
+            for file in xml {
+                if let Some(name) = file.path.strip_prefix(&to)
+                    && !name.contains('/')
+                {
+                    files.push(OutputFile {
+                        path: format!("people/{old}/{name}"),
+                        bytes: file.bytes.clone(),
+                    });
+                }
+            }
+        }
+        files
+    }
+
+    /// The paths of [`Renderer::redirects`]' pages, without rendering them.
     pub(super) fn redirect_paths(&self) -> Vec<String> {
         let current: HashSet<&str> = self.index.feeds.iter().map(|f| f.slug.as_str()).collect();
         self.index
@@ -41,6 +71,12 @@ impl Renderer<'_> {
             .flat_map(|f| &f.former_slugs)
             .filter(|old| !current.contains(old.as_str()))
             .map(|old| format!("feeds/{old}/index.html"))
+            .chain(
+                self.index
+                    .moved_people
+                    .iter()
+                    .map(|(old, _)| format!("people/{old}/index.html")),
+            )
             .collect()
     }
 

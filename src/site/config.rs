@@ -112,6 +112,9 @@ pub struct BuildConfig {
     /// Items older than this many days (by date, else by first seen) are forgotten; 0 keeps
     /// them forever (up to `keep_items`).
     pub keep_days: u64,
+    /// Keep a redirect at the old page of a person whose list was renamed, from the git
+    /// history of `people/` (when the site is a git checkout).
+    pub redirects_from_git: bool,
 }
 
 impl Default for BuildConfig {
@@ -123,6 +126,7 @@ impl Default for BuildConfig {
             items_per_feed: 20,
             keep_items: 100,
             keep_days: 365,
+            redirects_from_git: true,
         }
     }
 }

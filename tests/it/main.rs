@@ -25,6 +25,7 @@ mod lint;
 mod output;
 mod parity;
 mod parsing;
+mod renames;
 mod river;
 mod safety;
 mod serve;
