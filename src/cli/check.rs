@@ -86,6 +86,9 @@ pub fn check(root: &Path, fetch: bool) -> CheckReport {
         }),
         ..CheckReport::default()
     };
+    if let Err(refused) = crate::output::claim::output_dir(&site, None, false) {
+        report.errors.push(refused);
+    }
     if fetch {
         match crate::check_feeds(root) {
             Ok(summary) => {
