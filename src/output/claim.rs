@@ -49,7 +49,7 @@ pub fn output_dir(site: &Site, given: Option<&Path>, force: bool) -> Result<Path
         return Err(Diagnostic::path(&out, why));
     }
     let text = fs::read_to_string(site.root.join(CONFIG_FILE)).unwrap_or_default();
-    let offset = text.find("output_dir").unwrap_or(0);
+    let offset = crate::site::diagnostic::key_offset(&text, "output_dir").unwrap_or(0);
     let message = format!(
         "[build] output_dir '{}' ({}): {why}",
         site.config.build.output_dir.display(),
@@ -197,39 +197,27 @@ fn site_folder(site: &Site, out: &Path) -> Option<String> {
     None
 }
 
-/// `path` made absolute, through the symlinks of its longest existing ancestor, with `.`
-/// and `..` of the rest taken out.
+/// `path` made absolute, component by component: each existing prefix through its symlinks
+/// (so that `..` leaves the directory a symlink points to, as the OS does), the rest as
+/// written, without `.` and `..`.
 fn resolve(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    let base = loop {
-        if let Ok(real) = fs::canonicalize(existing) {
-            break real;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
-            }
-            _ => break absolute.clone(),
-        }
-    };
-    let mut out = base;
-    for part in rest.iter().rev() {
-        out.push(part);
-    }
-    let mut clean = PathBuf::new();
-    for c in out.components() {
+    let mut out = PathBuf::new();
+    for c in absolute.components() {
         match c {
             Component::ParentDir => {
-                clean.pop();
+                out.pop();
             }
             Component::CurDir => {}
-            other => clean.push(other),
+            other => {
+                out.push(other);
+                if let Ok(real) = fs::canonicalize(&out) {
+                    out = real;
+                }
+            }
         }
     }
-    clean
+    out
 }
 
 #[cfg(test)]
