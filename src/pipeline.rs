@@ -149,7 +149,7 @@ pub(crate) fn load(
         ),
     };
     let cfg = &site.config;
-    let theme = render::theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
+    let theme = render::theme::Theme::of_site(site_dir, cfg).map_err(|d| Error::Config(vec![d]))?;
     let cache = Cache::new(site_dir.join(&cfg.build.cache_dir));
     let urls = distinct_feeds(&site);
     let offline = options.offline || cfg.fetch.offline;

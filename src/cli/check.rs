@@ -89,6 +89,9 @@ pub fn check(root: &Path, fetch: bool) -> CheckReport {
     if let Err(refused) = crate::output::claim::output_dir(&site, None, false) {
         report.errors.push(refused);
     }
+    report
+        .warnings
+        .extend(site::config_warnings(root, &site.config));
     if fetch {
         match crate::check_feeds(root) {
             Ok(summary) => {

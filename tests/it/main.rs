@@ -4,6 +4,7 @@
 mod ahead;
 mod build;
 mod cli;
+mod config_errors;
 mod conformance;
 mod discover;
 mod drills;
