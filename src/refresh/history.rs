@@ -96,6 +96,7 @@ mod tests {
             author: None,
             excerpt: String::new(),
             content_html: None,
+            has_more: None,
             first_seen: None,
         }
     }

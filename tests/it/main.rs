@@ -14,6 +14,7 @@ mod fmt;
 mod fuzz;
 mod health;
 mod hostile;
+mod hostile_site;
 mod incremental;
 mod kill;
 mod links;
