@@ -90,6 +90,14 @@ pub fn check(site: &Site, out: &Path, force: bool) -> Result<(), String> {
         }
         Ok(_) => {}
     }
+    if is_mount_point(out) {
+        return refuse(format!(
+            "it is a mount point (the top of another file system), and a build swaps its output \
+             directory in whole by renaming it; write into a directory inside it instead, e.g. \
+             {}",
+            out.join("site").display()
+        ));
+    }
     let held = foreign_files(out).map_err(|e| format!("cannot read it: {e}"))?;
     if let Some(held) = held
         && !force
@@ -113,6 +121,26 @@ pub fn check(site: &Site, out: &Path, force: bool) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether the directory `dir` is the top of a file system other than its parent's.
+#[cfg(unix)]
+fn is_mount_point(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let real = resolve(dir);
+    let Some(parent) = real.parent() else {
+        return false;
+    };
+    match (fs::metadata(&real), fs::metadata(parent)) {
+        (Ok(a), Ok(b)) => a.dev() != b.dev(),
+        _ => false,
+    }
+}
+
+/// Whether the directory `dir` is the top of another file system: not known here.
+#[cfg(not(unix))]
+fn is_mount_point(_dir: &Path) -> bool {
+    false
 }
 
 /// A few names of what `dir` holds, when it is neither empty nor marked.
