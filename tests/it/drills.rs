@@ -108,21 +108,22 @@ fn an_offline_build_during_an_online_one_stops_and_changes_nothing() {
     assert_eq!(code, 0, "{stderr}");
 }
 
-/// A tmpfs of `size` bytes mounted at `dir` (created), unmounted when dropped; `None`, with
-/// a message, where this process may not mount one.
-struct Tmpfs {
+/// A file system mounted for a drill, unmounted when dropped.
+struct Mount {
     dir: std::path::PathBuf,
 }
 
-impl Tmpfs {
-    fn mount(dir: &Path, size: usize, drill: &str) -> Option<Tmpfs> {
+impl Mount {
+    /// A tmpfs of `size` bytes mounted at `dir` (created); `None`, with a message, where this
+    /// process may not mount one.
+    fn tmpfs(dir: &Path, size: usize, drill: &str) -> Option<Mount> {
         std::fs::create_dir_all(dir).unwrap();
         let out = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
             .arg(dir)
             .output();
         match out {
-            Ok(out) if out.status.success() => Some(Tmpfs {
+            Ok(out) if out.status.success() => Some(Mount {
                 dir: dir.to_owned(),
             }),
             Ok(out) => {
@@ -140,6 +141,41 @@ impl Tmpfs {
         }
     }
 
+    /// `dir` bind-mounted on itself, read-only.
+    fn bind_read_only(dir: &Path, drill: &str) -> Option<Mount> {
+        let bind = Command::new("mount")
+            .arg("--bind")
+            .arg(dir)
+            .arg(dir)
+            .output();
+        match bind {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => {
+                let why = String::from_utf8_lossy(&out.stderr);
+                eprintln!(
+                    "skipped drill '{drill}': cannot bind-mount {}: {}",
+                    dir.display(),
+                    why.trim()
+                );
+                return None;
+            }
+            Err(e) => {
+                eprintln!("skipped drill '{drill}': cannot run mount: {e}");
+                return None;
+            }
+        }
+        let mount = Mount {
+            dir: dir.to_owned(),
+        };
+        let status = Command::new("mount")
+            .args(["-o", "remount,ro,bind"])
+            .arg(dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "remount read-only");
+        Some(mount)
+    }
+
     /// Makes the file system read-only.
     fn read_only(&self) {
         let status = Command::new("mount")
@@ -151,7 +187,7 @@ impl Tmpfs {
     }
 }
 
-impl Drop for Tmpfs {
+impl Drop for Mount {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
     }
@@ -177,7 +213,7 @@ fn big_feed(n: usize, body_len: usize) -> String {
 fn a_full_disk_while_writing_the_site_keeps_the_previous_site() {
     let server = TestServer::start();
     let site = built_site(&server, "");
-    let Some(fs) = Tmpfs::mount(&site.path().join("mnt"), 600 << 10, "disk full: site") else {
+    let Some(fs) = Mount::tmpfs(&site.path().join("mnt"), 600 << 10, "disk full: site") else {
         return;
     };
     // The output on another file system than the site: it builds there.
@@ -217,7 +253,7 @@ fn a_full_disk_while_writing_the_site_keeps_the_previous_site() {
 fn a_full_disk_while_writing_the_cache_keeps_the_previous_cache() {
     let server = TestServer::start();
     let site = TestSite::new("[build]\ncache_dir = \"state/cache\"\n");
-    let Some(fs) = Tmpfs::mount(&site.path().join("state"), 64 << 10, "disk full: cache") else {
+    let Some(fs) = Mount::tmpfs(&site.path().join("state"), 64 << 10, "disk full: cache") else {
         return;
     };
     server.route("/a.xml", Route::xml(big_feed(3, 2_000)));
@@ -257,7 +293,7 @@ fn a_full_disk_while_writing_the_cache_keeps_the_previous_cache() {
 fn a_read_only_cache_fails_no_build_and_is_left_as_it_was() {
     let server = TestServer::start();
     let site = TestSite::new("[build]\ncache_dir = \"state/cache\"\n");
-    let Some(fs) = Tmpfs::mount(&site.path().join("state"), 1 << 20, "read-only cache") else {
+    let Some(fs) = Mount::tmpfs(&site.path().join("state"), 1 << 20, "read-only cache") else {
         return;
     };
     server.route("/a.xml", Route::xml(big_feed(3, 200)));
@@ -278,4 +314,43 @@ fn a_read_only_cache_fails_no_build_and_is_left_as_it_was() {
     );
     assert_eq!(read_tree(&site.path().join("public")), site_before);
     assert_eq!(read_tree(&fs.dir.join("cache")), cache_before);
+}
+
+#[test]
+fn a_read_only_cache_directory_fails_no_build_and_is_left_as_it_was() {
+    let server = TestServer::start();
+    let site = built_site(&server, "");
+    let cache_dir = site.path().join(".toluu/cache");
+    let cache_before = read_tree(&cache_dir);
+    let Some(_ro) = Mount::bind_read_only(&cache_dir, "read-only cache directory") else {
+        return;
+    };
+    server.route(
+        "/a.xml",
+        Route::xml(rss(
+            "Feed A",
+            &[(
+                "Newer post",
+                "https://a.example/2",
+                "Tue, 03 Nov 2026 10:00:00 GMT",
+            )],
+        )),
+    );
+    let (code, _, stderr) = site.run(&["build"]);
+    assert_eq!(
+        code, 0,
+        "a cache that cannot be written fails no build: {stderr}"
+    );
+    let file = toluu::refresh::cache::Cache::new(&cache_dir).path_for(&server.url("/a.xml"));
+    assert!(
+        stderr.contains(&format!("{}: cannot write cache file", file.display()))
+            && stderr.contains("Read-only file system"),
+        "{stderr}"
+    );
+    assert_eq!(
+        read_tree(&cache_dir),
+        cache_before,
+        "the previous cache is as it was"
+    );
+    assert!(site.output("index.html").contains("Newer post"));
 }
