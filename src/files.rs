@@ -6,15 +6,19 @@ use std::io::Write;
 use std::path::Path;
 
 /// Writes `bytes` to `path` through a temp file and a rename, so readers see the old or the new
-/// content, never a mix.
+/// content, never a mix. A write that fails (a full disk) removes its temp file, so it leaves
+/// nothing behind and frees what it took.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    {
-        let mut file = fs::File::create(&tmp)?;
+    let written = fs::File::create(&tmp).and_then(|mut file| {
         file.write_all(bytes)?;
-        file.sync_all()?;
+        file.sync_all()
+    });
+    let result = written.and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
-    fs::rename(&tmp, path)
+    result
 }

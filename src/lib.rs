@@ -46,7 +46,7 @@ pub struct Rendered {
 /// changed are rendered again (see [`render::Ahead`]).
 pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Error> {
     let mut clock = report::Stopwatch::default();
-    let loaded = pipeline::load(site_dir, options)?;
+    let loaded = pipeline::load(site_dir, options, pipeline::Writes::Site)?;
     clock.lap("load");
     let output = pipeline::Output::begin(&loaded.output_dir)?;
     let (states, ahead) = pipeline::refresh_rendering_ahead(&loaded, &output, options)?;
@@ -66,7 +66,7 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
 
 /// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).
 pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error> {
-    let loaded = pipeline::load(site_dir, options)?;
+    let loaded = pipeline::load(site_dir, options, pipeline::Writes::StateOnly)?;
     let states = pipeline::refresh_feeds(&loaded, &options.observer)?;
     let (report, index) = pipeline::index_feeds(site_dir, &loaded, states);
     let files = render::render_site(&loaded.site, &index, &loaded.theme, &loaded.base_url)

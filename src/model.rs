@@ -55,6 +55,10 @@ pub struct Item {
     /// The sanitized HTML content (or summary when the feed has no full content).
     #[serde(default)]
     pub content_html: Option<String>,
+    /// Whether `content_html` holds more text than `excerpt` shows (a "Read more"), decided
+    /// when the item was parsed; `None` in items cached by an older toluu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
     /// When toluu first saw this item (kept across builds by the cache); `None` in a freshly
     /// parsed item until [`crate::refresh::history`] merges it.
     #[serde(default)]

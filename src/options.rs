@@ -14,6 +14,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Override `[build] output_dir`.
     pub output_dir: Option<PathBuf>,
+    /// Replace an output directory that holds files toluu did not write (`--force`); the
+    /// site's own folders are refused even so (see [`crate::output::claim`]).
+    pub force: bool,
     /// State directories of sharded fetches (`toluu fetch --shard`) to merge into the site's
     /// state before building.
     pub merge_state: Vec<PathBuf>,

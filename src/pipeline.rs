@@ -121,20 +121,38 @@ pub(crate) fn render_into(
     .map_err(Error::Build)
 }
 
-/// Loads the site and the theme, merges shard state, takes the lock: all before fetching.
-pub(crate) fn load(site_dir: &Path, options: &BuildOptions) -> Result<Loaded, Error> {
-    let site = site::load_site(site_dir).map_err(Error::Config)?;
-    let cfg = &site.config;
-    let theme = render::theme::Theme::named(&cfg.theme).map_err(Error::Build)?;
-    let cache = Cache::new(site_dir.join(&cfg.build.cache_dir));
+/// What a build is for: writing the site to its output directory (`build`), or rendering it
+/// in memory (`serve`), which writes only the state, and only when it fetches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Writes {
+    /// The site and the state: the output directory is checked, and the lock always taken.
+    Site,
+    /// The state alone, when the build fetches.
+    StateOnly,
+}
 
+/// Loads the site and the theme, checks the output directory, takes the lock, merges shard
+/// state: all before fetching.
+pub(crate) fn load(
+    site_dir: &Path,
+    options: &BuildOptions,
+    writes: Writes,
+) -> Result<Loaded, Error> {
+    let site = site::load_site(site_dir).map_err(Error::Config)?;
+    let given = options.output_dir.as_deref();
+    let output_dir = match writes {
+        Writes::Site => crate::output::claim::output_dir(&site, given, options.force)
+            .map_err(|d| Error::Config(vec![d]))?,
+        Writes::StateOnly => given.map_or_else(
+            || site_dir.join(&site.config.build.output_dir),
+            Path::to_owned,
+        ),
+    };
+    let cfg = &site.config;
+    let theme = render::theme::Theme::of_site(site_dir, cfg).map_err(|d| Error::Config(vec![d]))?;
+    let cache = Cache::new(site_dir.join(&cfg.build.cache_dir));
     let urls = distinct_feeds(&site);
     let offline = options.offline || cfg.fetch.offline;
-    let merge_warnings = if options.merge_state.is_empty() {
-        Vec::new()
-    } else {
-        refresh::shard::merge_into(&cache, &options.merge_state).map_err(Error::Build)?
-    };
     let mode = match (offline, options.fetch_missing_only) {
         (true, _) => refresh::Mode::Offline,
         (false, true) => refresh::Mode::MissingOnly,
@@ -145,25 +163,22 @@ pub(crate) fn load(site_dir: &Path, options: &BuildOptions) -> Result<Loaded, Er
         refresh::Mode::MissingOnly => urls.iter().any(|u| !cache.path_for(u).exists()),
         refresh::Mode::Offline => false,
     };
-    // Only a build that fetches writes the state, so only it takes the lock; an offline build
-    // reads cache files, which are replaced atomically.
-    let lock = if !fetches {
-        None
+    // One writer per site: a build that writes the site, the state (a fetch) or merges shard
+    // state takes the lock, offline or not; only `serve` rendering from the cache does not.
+    let lock = if writes == Writes::Site || fetches || !options.merge_state.is_empty() {
+        Some(take_lock(site_dir, &cache)?)
     } else {
-        let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
-        let lock =
-            refresh::lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
-        refresh::lock::sweep_temp_files(cache.dir());
-        Some(lock)
+        None
+    };
+    let merge_warnings = if options.merge_state.is_empty() {
+        Vec::new()
+    } else {
+        refresh::shard::merge_into(&cache, &options.merge_state).map_err(Error::Build)?
     };
     let base_url = options
         .base_url
         .clone()
         .unwrap_or_else(|| cfg.base_url.clone());
-    let output_dir = options
-        .output_dir
-        .clone()
-        .unwrap_or_else(|| site_dir.join(&cfg.build.output_dir));
     Ok(Loaded {
         site,
         theme,
@@ -176,6 +191,15 @@ pub(crate) fn load(site_dir: &Path, options: &BuildOptions) -> Result<Loaded, Er
         base_url,
         output_dir,
     })
+}
+
+/// Takes the site's build lock (`.toluu/lock`, beside the cache) and sweeps the temp files a
+/// killed build left in the cache.
+fn take_lock(site_dir: &Path, cache: &Cache) -> Result<refresh::lock::BuildLock, Error> {
+    let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
+    let lock = refresh::lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
+    refresh::lock::sweep_temp_files(cache.dir());
+    Ok(lock)
 }
 
 /// Fetches (or reads from the cache) every feed.

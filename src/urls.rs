@@ -7,7 +7,7 @@ use url::Url;
 /// lowercased, default port and fragment dropped, path percent-encoding made canonical.
 /// Only `http` and `https` URLs are accepted.
 pub fn normalize(raw: &str) -> Result<String, String> {
-    let mut url = Url::parse(raw.trim()).map_err(|e| format!("not a valid URL ({e})"))?;
+    let mut url = Url::parse(raw.trim()).map_err(|e| not_a_url(raw, e))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "unsupported scheme '{}', expected http or https",
@@ -22,6 +22,26 @@ pub fn normalize(raw: &str) -> Result<String, String> {
     }
     url.set_fragment(None);
     Ok(url.into())
+}
+
+/// Why `raw` is not a URL, in plain words.
+fn not_a_url(raw: &str, e: url::ParseError) -> String {
+    use url::ParseError as P;
+    match e {
+        P::RelativeUrlWithoutBase => format!(
+            "not a full URL: it needs its scheme and host, e.g. 'https://{}'",
+            raw.trim().trim_start_matches('/')
+        ),
+        P::EmptyHost => "not a valid URL: it has no host".to_owned(),
+        P::InvalidPort => "not a valid URL: its port is not a number from 1 to 65535".to_owned(),
+        P::InvalidDomainCharacter | P::IdnaError => {
+            "not a valid URL: its host has a character a host name cannot have".to_owned()
+        }
+        P::InvalidIpv4Address | P::InvalidIpv6Address => {
+            "not a valid URL: its host is not a valid IP address".to_owned()
+        }
+        _ => "not a valid URL".to_owned(),
+    }
 }
 
 /// Resolves `raw` against `base` and returns it only when the result is an `http(s)` URL.

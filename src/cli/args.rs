@@ -92,6 +92,10 @@ pub struct BuildArgs {
     /// Write the site here instead of [build] output_dir.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// Replace an output directory that holds files toluu did not write (a build replaces its
+    /// output directory whole; the site's own folders are refused even so).
+    #[arg(long)]
+    pub force: bool,
     /// Also write the build report as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

@@ -21,6 +21,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         offline: args.offline,
         base_url: args.base_url,
         output_dir: args.output_dir,
+        force: args.force,
         observer,
         merge_state: args.merge_state,
         ..Default::default()

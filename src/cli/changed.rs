@@ -340,7 +340,10 @@ fn problems(prefix: &str, report: &CheckReport) -> String {
     }
     let mut md = String::from("#### Problems\n\n");
     for (level, d) in all {
-        let at = format!("{prefix}{}:{}:{}", d.file.display(), d.line, d.col);
+        let at = match d.line {
+            0 => format!("{prefix}{}", d.file.display()),
+            line => format!("{prefix}{}:{line}:{}", d.file.display(), d.col),
+        };
         md.push_str(&format!("- {level} `{at}`: {}\n", cell(&d.message)));
     }
     md

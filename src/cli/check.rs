@@ -92,6 +92,12 @@ pub fn check(root: &Path, fetch: bool) -> CheckReport {
         }),
         ..CheckReport::default()
     };
+    if let Err(refused) = crate::output::claim::output_dir(&site, None, false) {
+        report.errors.push(refused);
+    }
+    report
+        .warnings
+        .extend(site::config_warnings(root, &site.config));
     if fetch {
         match crate::check_feeds(root) {
             Ok(summary) => {

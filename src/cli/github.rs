@@ -30,11 +30,14 @@ pub fn repo_prefix(dir: &Path) -> String {
 /// from the repository's root (`prefix`, see [`repo_prefix`]).
 pub fn annotation(level: &str, prefix: &str, d: &Diagnostic) -> String {
     let file = format!("{prefix}{}", d.file.display()).replace('\\', "/");
+    // Line 0 is a problem of the whole file: an annotation on the file, at no line.
+    let at = match d.line {
+        0 => String::new(),
+        line => format!(",line={line},col={}", d.col),
+    };
     format!(
-        "::{level} file={},line={},col={}::{}",
+        "::{level} file={}{at}::{}",
         escape_property(&file),
-        d.line,
-        d.col,
         escape_data(&d.message)
     )
 }

@@ -101,6 +101,12 @@ fn convert_entry(entry: Entry, scoped_base: Option<Url>, feed: &FeedContext) -> 
     let clean_summary = summary.filter(|_| body.is_some()).and_then(clean);
     let excerpt_source = clean_summary.as_deref().or(content_html.as_deref());
     let clamp = |d: Option<DateTime<Utc>>| d.map(|d| d.min(feed.fetched_at));
+    let excerpt = sanitize::excerpt(excerpt_source.unwrap_or(""), EXCERPT_CHARS);
+    let has_more = Some(
+        content_html
+            .as_deref()
+            .is_some_and(|html| sanitize::shows_more(html, &excerpt)),
+    );
     Item {
         id: item_id(&entry, raw_content),
         title: entry
@@ -112,9 +118,10 @@ fn convert_entry(entry: Entry, scoped_base: Option<Url>, feed: &FeedContext) -> 
         published: clamp(entry.published),
         updated: clamp(entry.updated),
         author: authors(&entry),
-        excerpt: sanitize::excerpt(excerpt_source.unwrap_or(""), EXCERPT_CHARS),
+        excerpt,
         categories: categories(&entry),
         content_html,
+        has_more,
         first_seen: None,
     }
 }

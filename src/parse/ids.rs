@@ -136,6 +136,7 @@ mod tests {
             excerpt: String::new(),
             content_html: None,
             categories: Vec::new(),
+            has_more: None,
             first_seen: None,
         }
     }

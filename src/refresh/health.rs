@@ -3,8 +3,10 @@
 //!
 //! One failed fetch alarms nobody: a feed is shown as failing only after `[health]
 //! grace_builds` failures in a row, or after failing for `grace_days` (measured between the
-//! first failure and the last attempt, so an offline rebuild says the same). A feed that
-//! answered 410 Gone, or failed `dead_after_builds` builds in a row, is dead.
+//! first failure and the last attempt, so an offline rebuild says the same). The grace period
+//! is for a feed that once worked: one that never did (a typo in its URL, a host that does not
+//! resolve) is failing from its first build. A feed that answered 410 Gone, or failed
+//! `dead_after_builds` builds in a row, is dead.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -73,25 +75,15 @@ pub fn assess(record: Option<&FetchRecord>, outcome: &Outcome, config: &HealthCo
         _ => None,
     };
     let Some(r) = record else {
-        // Never fetched, and not this build either (offline, or the cache was unreadable).
-        let error = match outcome {
-            Outcome::Failed(e) => Some(e.clone()),
-            _ => None,
-        };
-        return Health {
-            state: HealthState::Ok,
-            failures: u32::from(error.is_some()),
-            error,
-            failing_since: None,
-            moved_to: None,
-            note,
-        };
+        return never_fetched(outcome, note);
     };
     let failing = r.status == FetchStatus::Failed;
     let failed_for = r
         .failing_since
         .map_or(Duration::zero(), |since| r.fetched_at - since);
-    let past_grace = r.consecutive_failures >= config.grace_builds.max(1)
+    let never_worked = r.last_success_at.is_none();
+    let past_grace = never_worked
+        || r.consecutive_failures >= config.grace_builds.max(1)
         || failed_for >= Duration::days(config.grace_days.min(100_000) as i64)
             && config.grace_days > 0;
     let state = if r.gone || (failing && r.consecutive_failures >= config.dead_after_builds.max(1))
@@ -125,6 +117,27 @@ pub fn assess(record: Option<&FetchRecord>, outcome: &Outcome, config: &HealthCo
     }
 }
 
+/// A feed never fetched, and not this build either (offline, or the cache was unreadable):
+/// if that is a failure, it is one of a feed that never worked, so there is no grace.
+fn never_fetched(outcome: &Outcome, note: Option<String>) -> Health {
+    let error = match outcome {
+        Outcome::Failed(e) => Some(e.clone()),
+        _ => None,
+    };
+    Health {
+        state: if error.is_some() {
+            HealthState::Failing
+        } else {
+            HealthState::Ok
+        },
+        failures: u32::from(error.is_some()),
+        error,
+        failing_since: None,
+        moved_to: None,
+        note,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +146,7 @@ mod tests {
     fn failing(builds: u32, days: i64) -> FetchRecord {
         let now = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
         let mut r = FetchRecord::new(now);
+        r.last_success_at = Some(now - Duration::days(days + 1));
         r.status = FetchStatus::Failed;
         r.error = Some("HTTP 404".into());
         r.consecutive_failures = builds;
@@ -164,6 +178,17 @@ mod tests {
             assess(Some(&failing(50, 9)), &out, &cfg).state,
             HealthState::Dead
         );
+        let mut never = failing(1, 0);
+        never.last_success_at = None;
+        let h = assess(Some(&never), &out, &cfg);
+        assert_eq!(
+            h.state,
+            HealthState::Failing,
+            "no grace for a feed that never worked"
+        );
+        assert!(h.alarming());
+        let unfetched = assess(None, &Outcome::Failed("not in the cache".into()), &cfg);
+        assert_eq!(unfetched.state, HealthState::Failing);
         let mut gone = failing(1, 0);
         gone.gone = true;
         assert_eq!(assess(Some(&gone), &out, &cfg).state, HealthState::Dead);

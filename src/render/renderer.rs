@@ -185,14 +185,14 @@ fn dates(index: &SiteIndex) -> Vec<Vec<Option<PostDates>>> {
 }
 
 /// Whether an item's content has more text than its excerpt shows: the feed publishes full
-/// content (or at least a longer summary), worth a "read more".
+/// content (or at least a longer summary), worth a "read more". Decided when the item was
+/// parsed; only an item cached by an older toluu is read here, once per page.
 fn has_more_than_excerpt(item: &crate::model::Item) -> bool {
-    let Some(html) = &item.content_html else {
-        return false;
-    };
-    let excerpt = item.excerpt.trim_end_matches('…');
-    let text = crate::sanitize::excerpt_of_start(html, excerpt.chars().count() + 40);
-    text.chars().count() > excerpt.chars().count() + 20
+    match (&item.content_html, item.has_more) {
+        (None, _) => false,
+        (Some(_), Some(more)) => more,
+        (Some(html), None) => crate::sanitize::shows_more(html, &item.excerpt),
+    }
 }
 
 /// A template's error with the whole chain of its causes (tera's own message rarely says

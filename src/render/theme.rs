@@ -13,6 +13,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rust_embed::RustEmbed;
+
+use crate::site::diagnostic::key_offset;
+use crate::site::{CONFIG_FILE, Diagnostic};
 use tera::Tera;
 
 #[derive(RustEmbed)]
@@ -42,6 +45,23 @@ impl Theme {
                 Theme::available().join(", ")
             ))
         }
+    }
+
+    /// The theme `toluu.toml` of the site in `root` names; an unknown one is a problem at its
+    /// `theme` line, listing the themes there are.
+    pub fn of_site(root: &Path, config: &crate::site::SiteConfig) -> Result<Theme, Diagnostic> {
+        Theme::named(&config.theme).map_err(|_| {
+            let text = fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+            let message = format!(
+                "unknown theme '{}', expected one of: {}",
+                config.theme,
+                Theme::available().join(", ")
+            );
+            match key_offset(&text, "theme") {
+                Some(at) => Diagnostic::at(Path::new(CONFIG_FILE), &text, at, message),
+                None => Diagnostic::path(Path::new(CONFIG_FILE), message),
+            }
+        })
     }
 
     /// The names of the built-in themes.
@@ -222,4 +242,12 @@ pub fn eject_theme(
     };
     let theme = Theme::named(&name).map_err(crate::Error::Build)?;
     theme.eject(site_root, force).map_err(crate::Error::Build)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_site_stage_knows_every_built_in_theme() {
+        assert_eq!(super::Theme::available(), crate::site::config::THEMES);
+    }
 }

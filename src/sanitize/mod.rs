@@ -3,6 +3,9 @@
 //!
 //! HTML goes through ammonia with relative URLs rewritten against the item's base URL and only
 //! `http(s)` URLs allowed; titles and names are reduced to plain text (the templates escape it).
+//! Every piece of feed HTML is [`bound::bounded`] first, so that no document makes the tree
+//! builder slow. All of it runs once per item, when it is parsed; rendering parses no feed
+//! HTML.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -11,6 +14,7 @@ use ammonia::{Builder, UrlRelative};
 use scraper::{Html, Node};
 use url::Url;
 
+pub mod bound;
 mod scan;
 
 /// The `rel` every external link gets.
@@ -23,6 +27,8 @@ static SCHEMES: LazyLock<HashSet<&'static str>> =
 /// non-`http(s)` URLs. Relative `href`/`src` are made absolute against `base` (or removed when
 /// there is no base).
 pub fn clean_html(html: &str, base: Option<&Url>) -> String {
+    // Bounded before the tree builder sees it: depth, element count and size.
+    let html = bound::bounded(html);
     if is_inert_text(html) {
         return html.to_owned();
     }
@@ -87,7 +93,17 @@ pub fn plain_text(text: &str) -> String {
     if !text.contains(['<', '&']) {
         return collapse_whitespace(text);
     }
+    let text = bound::bounded(text);
     collapse_whitespace(&visible_text(&Html::parse_fragment(text), usize::MAX))
+}
+
+/// Whether sanitized `content_html` has more text than its item's `excerpt` shows: the feed
+/// publishes full content (or at least a longer summary), worth a "read more". Decided once,
+/// when the item is parsed (see [`crate::model::Item::has_more`]).
+pub fn shows_more(content_html: &str, excerpt: &str) -> bool {
+    let excerpt = excerpt.trim_end_matches('…');
+    let text = excerpt_of_start(content_html, excerpt.chars().count() + 40);
+    text.chars().count() > excerpt.chars().count() + 20
 }
 
 /// The visible text of a (sanitized) HTML fragment, cut to about `max_chars` at a word

@@ -6,12 +6,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{Diagnostic, key_offset};
 use super::feed_options::Show;
 use super::toml_errors::from_str_lenient;
 
 /// The name of the site configuration file.
 pub const CONFIG_FILE: &str = "toluu.toml";
+
+/// The built-in themes, by name (the folders of `themes/`; a test of `render::theme` keeps
+/// the two the same).
+pub const THEMES: [&str; 2] = ["default", "planet"];
 
 /// The site configuration, `toluu.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -237,50 +241,110 @@ impl Default for DiscoverConfig {
 /// Loads and checks `toluu.toml`; returns every problem found.
 pub fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let rel = Path::new(CONFIG_FILE);
-    let text = fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
-        vec![Diagnostic::file(
-            &root.join(CONFIG_FILE),
-            format!("cannot read the site configuration: {e}"),
-        )]
-    })?;
+    let text =
+        fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| vec![unreadable(root, &e)])?;
     let (config, mut problems) = from_str_lenient::<SiteConfig>(rel, &text);
     let Some(config) = config else {
         return Err(problems);
     };
-    let at_key = |key: &str| text.find(key).unwrap_or(0);
-    match url::Url::parse(&config.base_url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-        _ => {
-            problems.push(Diagnostic::at(
-                rel,
-                &text,
-                at_key("base_url"),
-                format!(
-                    "base_url '{}' is not an absolute http(s) URL, expected e.g. 'https://example.org/'",
-                    config.base_url
-                ),
-            ));
-        }
-    }
-    if config.fetch.concurrency == 0 {
-        problems.push(Diagnostic::at(
-            rel,
-            &text,
-            at_key("concurrency"),
-            "fetch.concurrency must be at least 1",
-        ));
-    }
-    if config.build.posts_per_page == 0 {
-        problems.push(Diagnostic::at(
-            rel,
-            &text,
-            at_key("posts_per_page"),
-            "build.posts_per_page must be at least 1",
-        ));
+    for (key, message) in value_problems(&config) {
+        let offset = key_offset(&text, key).unwrap_or(0);
+        problems.push(Diagnostic::at(rel, &text, offset, message));
     }
     if problems.is_empty() {
         Ok(config)
     } else {
         Err(problems)
     }
+}
+
+/// The problems of values that read well but mean nothing (a theme that does not exist, a
+/// language that is not a tag), each with the key it is at.
+fn value_problems(config: &SiteConfig) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    let mut problem = |key: &'static str, message: String| problems.push((key, message));
+    match url::Url::parse(&config.base_url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+        _ => problem(
+            "base_url",
+            format!(
+                "base_url '{}' is not an absolute http(s) URL, expected e.g. 'https://example.org/'",
+                config.base_url
+            ),
+        ),
+    }
+    if !THEMES.contains(&config.theme.as_str()) {
+        problem(
+            "theme",
+            format!(
+                "unknown theme '{}', expected one of: {}",
+                config.theme,
+                THEMES.join(", ")
+            ),
+        );
+    }
+    if oxilangtag::LanguageTag::parse(config.language.as_str()).is_err() {
+        problem(
+            "language",
+            format!(
+                "language '{}' is not a language tag (BCP 47), expected e.g. 'en', 'en-GB' or 'pt-BR'",
+                config.language
+            ),
+        );
+    }
+    if config.fetch.concurrency == 0 {
+        problem(
+            "concurrency",
+            "fetch.concurrency must be at least 1".to_owned(),
+        );
+    }
+    if config.build.posts_per_page == 0 {
+        problem(
+            "posts_per_page",
+            "build.posts_per_page must be at least 1".to_owned(),
+        );
+    }
+    problems
+}
+
+/// Why `toluu.toml` of `root` cannot be read, in words that say what to do: a directory that
+/// does not exist, or is not a site, can be made one with `toluu init`.
+fn unreadable(root: &Path, e: &std::io::Error) -> Diagnostic {
+    let init = format!("create a site there with `toluu init {}`", root.display());
+    if e.kind() == std::io::ErrorKind::NotFound && !root.is_dir() {
+        Diagnostic::path(root, format!("no such directory; {init}"))
+    } else if e.kind() == std::io::ErrorKind::NotFound {
+        Diagnostic::path(
+            root,
+            format!(
+                "not a toluu site: it has no {CONFIG_FILE}; run toluu in the site directory, or {init}"
+            ),
+        )
+    } else {
+        Diagnostic::path(
+            &root.join(CONFIG_FILE),
+            format!("cannot read the site configuration: {e}"),
+        )
+    }
+}
+
+/// What `toluu check` warns about in a configuration that loads: a `base_url` still at
+/// `localhost`, so that the feeds and blogrolls would link there.
+pub fn config_warnings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
+    let local = url::Url::parse(&config.base_url)
+        .is_ok_and(|u| matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")));
+    if !local {
+        return Vec::new();
+    }
+    let message = format!(
+        "base_url is '{}': the Atom feeds, blogrolls and sitemap will link there; set it to \
+         where the site is published, e.g. base_url = \"https://you.github.io/reading/\" \
+         (a build with --base-url, as the publish workflow's, overrides it)",
+        config.base_url
+    );
+    let text = fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+    vec![match key_offset(&text, "base_url") {
+        Some(at) => Diagnostic::at(Path::new(CONFIG_FILE), &text, at, message),
+        None => Diagnostic::path(Path::new(CONFIG_FILE), message),
+    }]
 }

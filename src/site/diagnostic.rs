@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 pub struct Diagnostic {
     /// The file, relative to the site directory.
     pub file: PathBuf,
-    /// 1-based line.
+    /// 1-based line; 0 for a problem with a path as a whole (no line, no column).
     pub line: usize,
     /// 1-based column.
     pub col: usize,
@@ -47,10 +47,40 @@ impl Diagnostic {
             source_line: None,
         }
     }
+
+    /// A problem with a path as a whole (a directory, a file that cannot be read): shown as
+    /// `path: message`, with no line or column.
+    pub fn path(path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: path.to_owned(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+            source_line: None,
+        }
+    }
+}
+
+/// The offset of the line of `text` that sets `key` (`key = …`, after any indentation).
+pub fn key_offset(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(offset + (line.len() - trimmed.len()));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return write!(f, "{}: {}", self.file.display(), self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {}",

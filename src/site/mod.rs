@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub use config::{
     BuildConfig, CONFIG_FILE, DiscoverConfig, FetchConfig, HealthConfig, RiverConfig, SiteConfig,
-    load_config,
+    config_warnings, load_config,
 };
 pub use diagnostic::Diagnostic;
 pub use feed_options::{FeedOptions, Show};

@@ -242,7 +242,7 @@ fn quiet_build_prints_the_failures_and_one_line() {
         stderr,
         format!(
             "error: {}: HTTP 500 Internal Server Error [people/ana.toml]\n\
-             2 feeds: 1 ok, 0 not modified, 0 cached, 0 skipped, 1 failed; 0 failing, 0 moved, 0 dead\n",
+             2 feeds: 1 ok, 0 not modified, 0 cached, 0 skipped, 1 failed; 1 failing, 0 moved, 0 dead\n",
             server.url("/b.xml")
         )
     );

@@ -81,7 +81,10 @@ fn a_pull_request_that_adds_a_broken_feed_gets_an_annotation_on_its_line() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
     let site = repo.join("site");
-    write(&site.join("toluu.toml"), "title = \"T\"\n");
+    write(
+        &site.join("toluu.toml"),
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+    );
     write(&site.join("people/ana.toml"), &list("Ana", &[&old, &kept]));
     write(&site.join("people/bob.toml"), &list("Bob", &[&shared]));
     git(&repo, &["init", "-q"]);
@@ -162,7 +165,10 @@ fn without_fetch_it_lists_the_changes_and_checks_every_file() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
     let site = repo.join("site");
-    write(&site.join("toluu.toml"), "title = \"T\"\n");
+    write(
+        &site.join("toluu.toml"),
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+    );
     write(
         &site.join("people/ana.toml"),
         &list("Ana", &[&"https://a.example/feed".to_owned()]),

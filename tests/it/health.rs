@@ -127,14 +127,14 @@ fn one_failure_alarms_nobody_three_in_a_row_do() {
 
 #[test]
 fn the_example_status_page_shows_its_failing_feed() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
     let options = toluu::BuildOptions {
         offline: true,
         output_dir: Some(out.path().join("public")),
         ..Default::default()
     };
-    toluu::build(&root.join("example-site"), &options).unwrap();
+    // A copy: builds of one site take its lock, and other tests build the example too.
+    toluu::build(crate::themes::example_copy().path(), &options).unwrap();
     let status = std::fs::read_to_string(out.path().join("public/status/index.html")).unwrap();
     assert!(
         status.contains("<span class=\"count\">1</span> failing"),
@@ -187,4 +187,59 @@ fn check_fetch_reports_every_feed_in_the_summary_words_and_touches_nothing() {
     assert!(row.contains(" ok ") && row.contains(" 200 "), "{row}");
     assert!(stdout.contains("2 feeds: 1 ok"), "{stdout}");
     assert!(!site.path().join(".toluu").exists() && !site.path().join("public").exists());
+}
+
+/// The grace period is for a feed that once worked: one that never did (a 404 from its first
+/// build, a host that refuses) is failing at once, on its page, in the summary and on
+/// `/status/`; and still so offline.
+#[test]
+fn a_feed_that_never_worked_is_failing_from_the_first_build() {
+    let server = TestServer::start();
+    server.route("/missing.xml", Route::status(404));
+    server.route(
+        "/fine.xml",
+        Route::xml(rss(
+            "Fine",
+            &[(
+                "Fine post",
+                "https://g.example/1",
+                "Mon, 02 Nov 2026 10:00:00 GMT",
+            )],
+        )),
+    );
+    // A port nothing listens on: the connection is refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let refused = format!("http://{}/feed.xml", closed.local_addr().unwrap());
+    drop(closed);
+    let site = TestSite::new("");
+    site.person(
+        "ana",
+        "Ana",
+        &[
+            server.url("/missing.xml"),
+            server.url("/fine.xml"),
+            refused.clone(),
+        ],
+    );
+    for args in [&["build"][..], &["build", "--offline"][..]] {
+        let (code, _, stderr) = site.run(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(stderr.contains("2 failing"), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("within the grace period"),
+            "{args:?}: {stderr}"
+        );
+        let row = stderr.lines().find(|l| l.contains("/missing.xml")).unwrap();
+        assert!(row.contains("failing") && row.contains("HTTP 404"), "{row}");
+        let status = site.output("status/index.html");
+        assert!(
+            status.contains("<span class=\"count\">2</span> failing"),
+            "{status}"
+        );
+        let slug = toluu::index::feed_slug("127.0.0.1", &server.url("/missing.xml"));
+        let page = site.output(&format!("feeds/{slug}/index.html"));
+        assert!(page.contains("This feed is failing"), "{page}");
+        assert!(page.contains("never been fetched successfully"), "{page}");
+        assert!(page.contains("HTTP 404"), "{page}");
+    }
 }

@@ -5,7 +5,8 @@ use toluu::refresh::cache::{CACHE_FORMAT, Cache, CacheEntry, FetchRecord, FetchS
 
 #[test]
 fn check_reports_one_feed_under_two_spellings() {
-    let site = TestSite::new("");
+    // Published somewhere: a base_url at localhost would be a warning of its own.
+    let site = TestSite::new("base_url = \"https://site.example/\"\n");
     site.write(
         "people/ana.toml",
         "name = \"Ana\"\n\n[[feeds]]\nurl = \"https://a.example/feed\"\n\n[[feeds]]\nurl = \"https://b.example/rss\"\n\n[[feeds]]\nurl = \"https://c.example/feed.xml\"\n",

@@ -3,6 +3,11 @@
 //! site. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`: at every instant the
 //! output directory holds a complete site, the old or the new. Elsewhere it is two renames,
 //! and [`recover`] puts the old site back if a build died between them.
+//!
+//! Every output carries a marker file ([`claim::MARKER`]); [`claim::check`] says whether a
+//! directory may be replaced at all, before a build starts.
+
+pub mod claim;
 
 use std::collections::HashMap;
 use std::fs;
@@ -14,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::render::OutputFile;
 
-fn sibling(out: &Path, tag: &str) -> PathBuf {
+pub(crate) fn sibling(out: &Path, tag: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -66,10 +71,11 @@ impl SiteWriter {
         let old = sibling(out, "old");
         for stale in [&tmp, &old] {
             if stale.exists() {
-                remove_tree(stale)?;
+                remove_site(stale)?;
             }
         }
         fs::create_dir_all(&tmp)?;
+        fs::write(tmp.join(claim::MARKER), claim::MARKER_TEXT)?;
         Ok(SiteWriter {
             out: out.to_owned(),
             tmp,
@@ -129,6 +135,11 @@ impl SiteWriter {
     /// Swaps the new site in. Returns how many files were written and how many of them were
     /// new or changed.
     pub fn finish(self) -> io::Result<(usize, usize)> {
+        // An empty or adopted (`--force`) directory is marked before it is swapped out, so a
+        // build killed while removing it leaves a directory the next build knows as its own.
+        if self.out.is_dir() && !claim::is_marked(&self.out) {
+            fs::write(self.out.join(claim::MARKER), claim::MARKER_TEXT)?;
+        }
         swap_in(&self.tmp, &self.out, &self.old)?;
         let written = self.lock()?;
         Ok((written.len(), written.values().filter(|c| **c).count()))
@@ -139,9 +150,32 @@ impl Drop for SiteWriter {
     /// A build that failed before [`SiteWriter::finish`] leaves no half-written directory.
     fn drop(&mut self) {
         if self.tmp.exists() {
-            let _ = remove_tree(&self.tmp);
+            let _ = remove_site(&self.tmp);
         }
     }
+}
+
+/// Removes a site written by a build: its marker last, so that a removal cut short leaves a
+/// directory still marked as toluu's.
+fn remove_site(dir: &Path) -> io::Result<()> {
+    let entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    let marker = dir.join(claim::MARKER);
+    entries
+        .par_iter()
+        .filter(|path| **path != marker)
+        .try_for_each(|path| {
+            if fs::symlink_metadata(path)?.is_dir() {
+                remove_tree(path)
+            } else {
+                fs::remove_file(path)
+            }
+        })?;
+    if marker.exists() {
+        fs::remove_file(&marker)?;
+    }
+    fs::remove_dir(dir)
 }
 
 /// Removes a directory tree, its entries in parallel (thousands of small files).
@@ -173,14 +207,14 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
 fn swap_in(tmp: &Path, out: &Path, old: &Path) -> io::Result<()> {
     if out.is_dir() && exchange(tmp, out).is_ok() {
         // `tmp` now holds the old site; a build killed here leaves it for the next to remove.
-        return remove_tree(tmp);
+        return remove_site(tmp);
     }
     if out.exists() {
         fs::rename(out, old)?;
     }
     fs::rename(tmp, out)?;
     if old.exists() {
-        remove_tree(old)?;
+        remove_site(old)?;
     }
     Ok(())
 }
