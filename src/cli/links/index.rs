@@ -89,13 +89,19 @@ impl SiteIndex {
     pub(super) fn advice(&self, missing: &str) -> String {
         match self.suggest(missing) {
             Some(near) => format!("did you mean {near}?"),
-            None => "fix the link, or add the page it points to".to_owned(),
+            None => {
+                let rel = missing.strip_prefix(self.base.path()).unwrap_or("");
+                match rel.strip_suffix('/').filter(|s| !s.is_empty() && !s.contains('/')) {
+                    Some(slug) => format!("fix the link, or add pages/{slug}.md"),
+                    None => "fix the link, or add the page it points to".to_owned(),
+                }
+            }
         }
     }
 
     /// A near match for the missing root-relative address `missing`: the same path under the
     /// base path when it was left out, else the site's closest address by edit distance, when
-    /// it is close enough to be a typo.
+    /// it is close enough to be a typo of the address's last segment.
     pub(super) fn suggest(&self, missing: &str) -> Option<String> {
         let base_path = self.base.path();
         if !missing.starts_with(base_path) {
@@ -103,7 +109,9 @@ impl SiteIndex {
             let rel = &under[base_path.len()..];
             return self.exists(&percent_decode(rel)).then_some(under);
         }
-        let limit = (missing.chars().count() / 3).max(2);
+        // A typo of the last segment (`amara-okafr`), not any short name (`nope`, `apple`).
+        let last = missing.trim_end_matches('/').rsplit('/').next().unwrap_or(missing);
+        let limit = (last.chars().count() / 3).max(2);
         self.files
             .iter()
             .map(|f| format!("{base_path}{}", f.strip_suffix("index.html").unwrap_or(f)))
@@ -185,6 +193,7 @@ mod tests {
         assert_eq!(site.suggest("/about/").as_deref(), Some("/r/about/"));
         assert_eq!(site.suggest("/r/abuot/").as_deref(), Some("/r/about/"));
         assert_eq!(site.suggest("/r/nothing-like-it/"), None);
+        assert_eq!(site.suggest("/r/abc/"), None);
     }
 
     #[test]

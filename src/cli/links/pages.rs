@@ -24,9 +24,11 @@ pub(super) fn check(
 ) -> BTreeSet<(String, String)> {
     let mut reported = BTreeSet::new();
     for (slug, file) in &site.pages {
-        let Ok(text) = fs::read_to_string(site.root.join(file)) else {
+        // `file` is under the site directory; diagnostics name it relative to it.
+        let Ok(text) = fs::read_to_string(file) else {
             continue;
         };
+        let rel = file.strip_prefix(&site.root).unwrap_or(file);
         let page = format!("{slug}/index.html");
         let from = index.url_of(&page);
         for link in links(&text) {
@@ -38,7 +40,7 @@ pub(super) fn check(
                 link.dest,
                 index.advice(&missing)
             );
-            problems.push((missing, Diagnostic::at(file, &text, link.offset, message)));
+            problems.push((missing, Diagnostic::at(rel, &text, link.offset, message)));
             reported.insert((page.clone(), link.dest));
         }
     }
