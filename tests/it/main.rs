@@ -21,6 +21,7 @@ mod incremental;
 mod install;
 mod kill;
 mod links;
+mod linkcheck;
 mod lint;
 mod output;
 mod parity;
