@@ -136,7 +136,10 @@ fn a_missing_feed_page_is_only_a_warning_while_feeds_were_never_fetched() {
     site.write("pages/about.md", "[a feed](/feeds/some-feed-abcdef/)\n");
     let (code, stdout, stderr) = check_in(site.path(), &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("ok: 1 people, 1 distinct feeds"), "{stdout}");
+    assert!(
+        stdout.contains("ok: 1 people, 1 distinct feeds"),
+        "{stdout}"
+    );
     assert_eq!(
         headlines(&stderr),
         [

@@ -91,7 +91,10 @@ impl SiteIndex {
             Some(near) => format!("did you mean {near}?"),
             None => {
                 let rel = missing.strip_prefix(self.base.path()).unwrap_or("");
-                match rel.strip_suffix('/').filter(|s| !s.is_empty() && !s.contains('/')) {
+                match rel
+                    .strip_suffix('/')
+                    .filter(|s| !s.is_empty() && !s.contains('/'))
+                {
                     Some(slug) => format!("fix the link, or add pages/{slug}.md"),
                     None => "fix the link, or add the page it points to".to_owned(),
                 }
@@ -110,7 +113,11 @@ impl SiteIndex {
             return self.exists(&percent_decode(rel)).then_some(under);
         }
         // A typo of the last segment (`amara-okafr`), not any short name (`nope`, `apple`).
-        let last = missing.trim_end_matches('/').rsplit('/').next().unwrap_or(missing);
+        let last = missing
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(missing);
         let limit = (last.chars().count() / 3).max(2);
         self.files
             .iter()
@@ -128,7 +135,9 @@ fn percent_decode(path: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match hex.map(|h| u8::from_str_radix(h, 16)) {
             Some(Ok(b)) if bytes[i] == b'%' => {
                 out.push(b);
@@ -176,13 +185,19 @@ mod tests {
 
     #[test]
     fn resolves_relative_root_relative_and_absolute_links() {
-        let site = index("https://x.org/r/", &["index.html", "about/index.html", "a.css"]);
+        let site = index(
+            "https://x.org/r/",
+            &["index.html", "about/index.html", "a.css"],
+        );
         let page = site.url_of("about/index.html");
         assert_eq!(site.resolve(&page, "../"), Target::Found);
         assert_eq!(site.resolve(&page, "/r/about/#team"), Target::Found);
         assert_eq!(site.resolve(&page, "/r/about"), Target::Found);
         assert_eq!(site.resolve(&page, "https://x.org/r/a.css"), Target::Found);
-        assert_eq!(site.resolve(&page, "https://x.org/other/"), Target::Elsewhere);
+        assert_eq!(
+            site.resolve(&page, "https://x.org/other/"),
+            Target::Elsewhere
+        );
         assert_eq!(site.resolve(&page, "https://y.org/"), Target::Elsewhere);
         assert_eq!(site.resolve(&page, "mailto:a@x.org"), Target::Elsewhere);
         assert_eq!(site.resolve(&page, "#top"), Target::Elsewhere);

@@ -80,7 +80,10 @@ mod tests {
     #[test]
     fn finds_inline_reference_and_image_links_but_not_emails() {
         let text = "# T\n\nSee [a](/a/) and ![i](i.png).\n\n[r][x] <me@x.org>\n\n[x]: /r/\n";
-        let found: Vec<(usize, String)> = links(text).into_iter().map(|l| (l.offset, l.dest)).collect();
+        let found: Vec<(usize, String)> = links(text)
+            .into_iter()
+            .map(|l| (l.offset, l.dest))
+            .collect();
         assert_eq!(
             found,
             vec![
