@@ -52,7 +52,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Print the site's feeds (or one person's) as OPML 2.0; tags become categories.
     Export(ExportArgs),
-    /// Check toluu.toml and every list; print every problem as file:line:col.
+    /// Check toluu.toml, every list and the links inside the site; print every problem as
+    /// file:line:col.
     Check(CheckArgs),
     /// Rewrite every list (people/*.toml) in canonical form, keeping comments.
     Fmt(FmtArgs),

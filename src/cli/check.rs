@@ -1,5 +1,6 @@
-//! `toluu check`: every problem in a site's files, located as `file:line:col`, and with
-//! `--fetch`, what each feed answers now (dead, moved, not a feed).
+//! `toluu check`: every problem in a site's files, located as `file:line:col`, broken links
+//! inside the site (see [`super::links`]), and with `--fetch`, what each feed answers now
+//! (dead, moved, not a feed).
 
 use std::fs;
 use std::path::Path;
@@ -15,7 +16,7 @@ use crate::site::{self, Diagnostic, Site};
 /// What `toluu check` found.
 #[derive(Debug, Default)]
 pub struct CheckReport {
-    /// Problems in the site's files: the check fails (exit 2).
+    /// Problems in the site's files, broken links among them: the check fails (exit 2).
     pub errors: Vec<Diagnostic>,
     /// Feeds that failed when fetched (`--fetch`), located at the line that lists them: the
     /// check fails (exit 1).
@@ -98,6 +99,9 @@ pub fn check(root: &Path, fetch: bool) -> CheckReport {
     report
         .warnings
         .extend(site::config_warnings(root, &site.config));
+    let mut links = super::links::check(&site);
+    report.errors.append(&mut links.errors);
+    report.warnings.append(&mut links.warnings);
     if fetch {
         match crate::check_feeds(root) {
             Ok(summary) => {

@@ -20,6 +20,7 @@ pub mod fmt;
 pub mod github;
 pub mod import;
 pub mod init;
+pub mod links;
 pub mod progress;
 pub mod serve;
 pub mod suggest;

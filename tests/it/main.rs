@@ -23,6 +23,7 @@ mod identity;
 mod incremental;
 mod install;
 mod kill;
+mod linkcheck;
 mod links;
 mod lint;
 mod output;
