@@ -2,8 +2,8 @@
 //! cache, and every link that points inside it must reach one of its files.
 //!
 //! Two kinds of link are checked: those of `pages/*.md` (located at their destination in the
-//! markdown, see [`pages`]) and every `href` and `src` of the built HTML pages (theme
-//! templates, a site's own `templates/`, bios and notes; see [`built`]). A link is inside the
+//! markdown, see `pages`) and every `href` and `src` of the built HTML pages (theme
+//! templates, a site's own `templates/`, bios and notes; see `built`). A link is inside the
 //! site when it is relative, root-relative, or absolute under `base_url`; a directory link
 //! reaches its `index.html`. Links to other hosts are not fetched, and anchors (`#…`) are not
 //! checked against the page's headings.
