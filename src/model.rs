@@ -19,6 +19,10 @@ pub struct Feed {
     /// A short description, as plain text.
     #[serde(default)]
     pub description: Option<String>,
+    /// The feed's own icon (an `http(s)` URL): Atom `icon`, else Atom `logo`, RSS `image`,
+    /// JSON Feed `favicon`, else `icon`. Fetched and kept by [`crate::refresh::icons`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The items, newest first; undated items come last in feed order.
     #[serde(default)]
     pub items: Vec<Item>,

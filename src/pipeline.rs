@@ -236,7 +236,13 @@ pub(crate) fn index_feeds(
             lock.path().display()
         ));
     }
+    let online = loaded.mode == refresh::Mode::All;
+    let pictures = pictures(loaded, &states, online);
+    report
+        .cache_warnings
+        .extend(pictures.warnings.iter().cloned());
     let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
+    index.pictures = pictures;
     if cfg.discover.recent_from_git {
         index.recent = index::recent::recent_additions(site_dir, &index);
     }
@@ -246,6 +252,24 @@ pub(crate) fn index_feeds(
         index.moved_people = index::renames::moved_people(&renames, &index.people);
     }
     (report, index)
+}
+
+/// Feeds' icons and people's faces: fetched when `online` and due, else from the state
+/// (`.toluu/icons/`, beside the cache).
+fn pictures(
+    loaded: &Loaded,
+    states: &[refresh::FeedState],
+    online: bool,
+) -> refresh::icons::Pictures {
+    let wanted = refresh::icons::wanted(&loaded.site, states);
+    let dir = loaded
+        .cache
+        .dir()
+        .parent()
+        .unwrap_or(&loaded.site.root)
+        .join("icons");
+    let now = chrono::Utc::now();
+    refresh::icons::refresh_pictures(&wanted, &loaded.site.config.fetch, &dir, online, now)
 }
 
 /// Renders the pages from what the cache holds now, before the fetch ends.
@@ -259,6 +283,8 @@ fn render_ahead(loaded: &Loaded, sink: render::Sink<'_>) -> Result<render::Ahead
         refresh::Mode::Offline,
         &refresh::Observer::default(),
     )?;
-    let index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
+    let pictures = pictures(loaded, &states, false);
+    let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
+    index.pictures = pictures;
     render::render_pages_ahead(&loaded.site, &index, &loaded.theme, &loaded.base_url, sink)
 }

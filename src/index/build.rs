@@ -44,6 +44,7 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         discovery: Default::default(),
         recent: None,
         moved_people: Vec::new(),
+        pictures: Default::default(),
     };
     index.discovery = discover_index(&index, &site.config.discover);
     index

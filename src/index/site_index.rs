@@ -53,6 +53,9 @@ pub struct SiteIndex {
     /// ([`moved_people`](super::renames::moved_people)); empty when the site is not a git
     /// checkout.
     pub moved_people: Vec<(String, usize)>,
+    /// Feeds' icons (by feed URL) and people's faces (by avatar URL) the state has (see
+    /// [`crate::refresh::icons`]); empty until the build sets them.
+    pub pictures: crate::refresh::icons::Pictures,
 }
 
 impl SiteIndex {

@@ -38,6 +38,11 @@ pub(super) fn convert(
     max_items: usize,
 ) -> Feed {
     let feed_url = Url::parse(url).ok();
+    let icon = [&feed.icon, &feed.logo]
+        .into_iter()
+        .flatten()
+        .find_map(|image| safe_url(image.uri.trim(), feed_url.as_ref()))
+        .map(String::from);
     let site_base = pick_link(&feed.links, feed_url.as_ref(), true);
     let site_link = site_base.as_ref().map(Url::to_string);
     let title = feed
@@ -74,6 +79,7 @@ pub(super) fn convert(
         title,
         site_link,
         description,
+        icon,
         items,
     }
 }

@@ -25,6 +25,7 @@ mod convert;
 mod dates;
 mod encoding;
 mod ids;
+pub mod images;
 mod json;
 mod markup;
 mod prepare;

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod fetch;
 pub mod health;
 pub mod history;
+pub mod icons;
 pub mod identity;
 pub mod lock;
 mod per_feed;

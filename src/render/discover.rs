@@ -5,17 +5,13 @@ use serde::Serialize;
 
 use super::format::initials;
 use super::renderer::Renderer;
-use super::views::Link;
+use super::views::FeedLink;
 
 /// The site's discovery views: suggestions, similar people, related feeds.
 impl Renderer<'_> {
     /// Feed `f`, linked to its page.
-    pub(super) fn feed_link(&self, f: usize) -> Link {
-        let feed = &self.index.feeds[f];
-        Link {
-            title: feed.title.clone(),
-            path: format!("feeds/{}/", feed.slug),
-        }
+    pub(super) fn feed_link(&self, f: usize) -> FeedLink {
+        self.feed_links[f].clone()
     }
 
     /// The feeds suggested to `person`, each with why.
@@ -48,7 +44,7 @@ impl Renderer<'_> {
                     name: p.name.clone(),
                     path: format!("people/{}/", p.slug),
                     initials: initials(&p.name),
-                    avatar: p.avatar.clone(),
+                    face: self.faces[s.person as usize].clone(),
                     shared_count: s.shared.len(),
                     shared: s
                         .shared
@@ -76,7 +72,7 @@ impl Renderer<'_> {
 #[derive(Serialize)]
 pub(super) struct SuggestionView {
     #[serde(flatten)]
-    feed: Link,
+    feed: FeedLink,
     xml_url: String,
     readers_count: usize,
     reason: String,
@@ -87,14 +83,14 @@ pub(super) struct SimilarView {
     name: String,
     path: String,
     initials: String,
-    avatar: Option<String>,
+    face: String,
     shared_count: usize,
-    shared: Vec<Link>,
+    shared: Vec<FeedLink>,
 }
 
 #[derive(Serialize)]
 pub(super) struct RelatedView {
     #[serde(flatten)]
-    feed: Link,
+    feed: FeedLink,
     shared: u32,
 }

@@ -32,6 +32,7 @@ pub mod markdown;
 pub mod opml;
 mod page;
 mod pages;
+mod pictures;
 mod posts;
 mod redirects;
 mod renderer;
@@ -111,6 +112,9 @@ pub fn render_site_into(
             Page::Rendered(file, _) => emit.emit(file).map(drop),
         })?;
     emit.emit(renderer.render_404()?)?;
+    for file in renderer.picture_files.iter().cloned() {
+        emit.emit(file)?;
+    }
     let xml = renderer.xml_files();
     let redirects = renderer.redirects(&xml);
     for file in xml.into_iter().chain(redirects) {

@@ -9,7 +9,7 @@ use tera::Context;
 use super::ahead::Fingerprint;
 use super::renderer::{Renderer, template_error};
 use super::theme::Theme;
-use super::views::Link;
+use super::views::FeedLink;
 use crate::index::PostRef;
 use crate::site::Show;
 
@@ -22,7 +22,7 @@ const POST_READERS: usize = 4;
 pub(super) struct PostView<'a> {
     title: &'a str,
     link: Option<&'a str>,
-    feed: &'a Link,
+    feed: &'a FeedLink,
     author: Option<&'a str>,
     date_iso: Option<&'a str>,
     date_text: Option<&'a str>,
@@ -50,9 +50,10 @@ impl PostView<'_> {
             title,
             link,
             feed:
-                Link {
+                FeedLink {
                     title: feed_title,
                     path: feed_path,
+                    icon: feed_icon,
                 },
             author,
             date_iso,
@@ -67,6 +68,7 @@ impl PostView<'_> {
             .maybe(*link)
             .text(feed_title)
             .text(feed_path)
+            .text(feed_icon)
             .maybe(*author)
             .maybe(*date_iso)
             .maybe(*date_text)

@@ -10,8 +10,9 @@ use tera::Tera;
 
 use super::format::{date_iso, date_text, initials};
 use super::markdown;
+use super::pictures::site_pictures;
 use super::theme::Theme;
-use super::views::{Link, PostDates, ReaderView};
+use super::views::{FeedLink, Link, PostDates, ReaderView};
 use crate::index::SiteIndex;
 use crate::site::{Site, SiteConfig};
 
@@ -32,8 +33,12 @@ pub(super) struct Renderer<'a> {
     pub(super) full_content: Vec<Vec<bool>>,
     /// For each feed, for each item: its dates, formatted.
     pub(super) dates: Vec<Vec<Option<PostDates>>>,
-    /// For each feed: the link to its page.
-    pub(super) feed_links: Vec<Link>,
+    /// For each feed: the link to its page, with its icon.
+    pub(super) feed_links: Vec<FeedLink>,
+    /// For each person: their face, from the site root.
+    pub(super) faces: Vec<String>,
+    /// The icon and face files.
+    pub(super) picture_files: Vec<crate::render::OutputFile>,
     /// Whether pages are fingerprinted (when rendering ahead, or after rendering ahead).
     pub(super) fingerprints: bool,
     /// For each feed, for each item: the digest of its post, without and with its full
@@ -70,6 +75,7 @@ impl<'a> Renderer<'a> {
             format!("{base_url}/")
         };
         let pages = read_extra_pages(site)?;
+        let pictures = site_pictures(index);
         let renderer = Renderer {
             tera,
             index,
@@ -82,7 +88,7 @@ impl<'a> Renderer<'a> {
                     path: format!("{}/", page.slug),
                 })
                 .collect(),
-            readers_of_feed: readers_of_feed(index),
+            readers_of_feed: readers_of_feed(index, &pictures.faces),
             tag_paths: index
                 .tags
                 .iter()
@@ -93,11 +99,15 @@ impl<'a> Renderer<'a> {
             feed_links: index
                 .feeds
                 .iter()
-                .map(|f| Link {
+                .zip(&pictures.feed_icons)
+                .map(|(f, icon)| FeedLink {
                     title: f.title.clone(),
                     path: format!("feeds/{}/", f.slug),
+                    icon: icon.clone(),
                 })
                 .collect(),
+            faces: pictures.faces,
+            picture_files: pictures.files,
             readers_html: index.feeds.iter().map(|_| Default::default()).collect(),
             fingerprints,
             post_digests: if fingerprints {
@@ -133,15 +143,16 @@ fn read_extra_pages(site: &Site) -> Result<Vec<ExtraPage>, String> {
 }
 
 /// For each feed: the badges of its readers.
-fn readers_of_feed(index: &SiteIndex) -> Vec<Vec<ReaderView>> {
+fn readers_of_feed(index: &SiteIndex, faces: &[String]) -> Vec<Vec<ReaderView>> {
     let readers_of_person: Vec<ReaderView> = index
         .people
         .iter()
-        .map(|p| ReaderView {
+        .zip(faces)
+        .map(|(p, face)| ReaderView {
             name: p.name.clone(),
             path: format!("people/{}/", p.slug),
             initials: initials(&p.name),
-            avatar: p.avatar.clone(),
+            face: face.clone(),
         })
         .collect();
     index

@@ -20,6 +20,8 @@ pub(super) struct TagRef {
 pub(super) struct FeedSummary<'a> {
     title: &'a str,
     path: String,
+    /// Its icon (a local file, or its monogram), from the site root.
+    icon: &'a str,
     site_link: Option<&'a str>,
     xml_url: &'a str,
     description: Option<&'a str>,
@@ -50,6 +52,7 @@ impl Renderer<'_> {
         FeedSummary {
             title: &feed.title,
             path: format!("feeds/{}/", feed.slug),
+            icon: &self.feed_links[f].icon,
             site_link: feed.site_link.as_deref(),
             xml_url: &feed.xml_url,
             description: feed.description.as_deref(),

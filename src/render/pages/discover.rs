@@ -8,7 +8,7 @@ use crate::render::format::{date_iso, date_text};
 use crate::render::job::PageJob;
 use crate::render::renderer::Renderer;
 use crate::render::summaries::FeedSummary;
-use crate::render::views::Link;
+use crate::render::views::FeedLink;
 
 /// How many feeds each list of `/discover/` shows.
 const DISCOVER_LIST: usize = 10;
@@ -16,7 +16,7 @@ const DISCOVER_LIST: usize = 10;
 #[derive(Serialize)]
 struct RecentView {
     #[serde(flatten)]
-    feed: Link,
+    feed: FeedLink,
     date_iso: String,
     date_text: String,
 }
@@ -32,7 +32,7 @@ struct CloudTag {
 #[derive(Serialize)]
 struct GemView {
     #[serde(flatten)]
-    feed: Link,
+    feed: FeedLink,
     readers_count: usize,
     suggested_to: usize,
 }

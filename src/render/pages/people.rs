@@ -16,7 +16,7 @@ struct PersonSummary<'a> {
     path: String,
     bio_html: String,
     feed_count: usize,
-    avatar: Option<&'a str>,
+    face: &'a str,
     initials: String,
 }
 
@@ -39,7 +39,7 @@ struct PersonView<'a> {
     path: String,
     bio_html: &'a str,
     homepage: Option<&'a str>,
-    avatar: Option<&'a str>,
+    face: &'a str,
     initials: String,
     feeds: Vec<SubView<'a>>,
     atom_path: String,
@@ -70,13 +70,14 @@ impl Renderer<'_> {
             .people
             .iter()
             .zip(bios)
-            .map(|(p, bio)| PersonSummary {
+            .enumerate()
+            .map(|(i, (p, bio))| PersonSummary {
                 slug: &p.slug,
                 name: &p.name,
                 path: format!("people/{}/", p.slug),
                 bio_html: bio.clone(),
                 feed_count: p.feeds.len(),
-                avatar: p.avatar.as_deref(),
+                face: &self.faces[i],
                 initials: initials(&p.name),
             })
             .collect();
@@ -105,7 +106,7 @@ impl Renderer<'_> {
             path: path.clone(),
             bio_html: bio,
             homepage: person.homepage.as_deref(),
-            avatar: person.avatar.as_deref(),
+            face: &self.faces[p],
             initials: initials(&person.name),
             feeds: self.subscriptions(p),
             atom_path: format!("{path}atom.xml"),

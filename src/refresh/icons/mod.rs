@@ -1,0 +1,378 @@
+//! Feeds' icons and people's faces: fetched during the refresh with the feeds' own limits
+//! (timeout, redirects, a 16 KB cap, conditional GET), believed only when their bytes are a
+//! picture ([`crate::parse::images::sniff`]), kept in the state (`store`), and looked at again
+//! only every [`ICON_REFRESH_DAYS`] days. Hands the render stage one [`Picture`] per feed or
+//! avatar URL that has one; the others get a monogram there.
+//!
+//! A feed's icon is the one the feed names (Atom `icon`/`logo`, RSS `image`, JSON Feed
+//! `favicon`/`icon`), else the first `<link rel="icon">` of its home page, else the
+//! `/favicon.ico` of its site. A person's face is their list's `avatar`. Offline, the state
+//! alone is used. A picture that cannot be had leaves the one kept before in place.
+
+pub mod store;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Duration, Utc};
+use rayon::prelude::*;
+
+use crate::parse::images::{ImageKind, icon_links, sniff};
+use crate::refresh::FeedState;
+use crate::refresh::fetch::{Fetcher, Response, Validators};
+use crate::site::{FetchConfig, Site};
+use store::{IconRecord, IconStore};
+
+/// The largest picture kept, in bytes (16 KB): a larger one is refused, not shrunk.
+pub const ICON_MAX_BYTES: u64 = 16 * 1024;
+/// How often a kept picture (or the lack of one) is looked at again, in days.
+pub const ICON_REFRESH_DAYS: i64 = 7;
+
+/// A picture worth keeping: its kind (by its bytes) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// What the bytes are.
+    pub kind: ImageKind,
+    /// The bytes, at most [`ICON_MAX_BYTES`].
+    pub bytes: Vec<u8>,
+}
+
+/// Something the site wants a picture of.
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    /// What it is of: a feed's normalized URL, or an avatar's URL.
+    pub key: String,
+    /// Who reads the messages: `feed <url>`, `avatar of <name> (<file>)`.
+    pub label: String,
+    /// The picture named by the feed (or the list's `avatar`).
+    pub named: Option<String>,
+    /// Where to look when `named` gives none: this home page's `<link rel="icon">`, then
+    /// its site's `/favicon.ico`. `None`: nowhere else (an avatar).
+    pub homepage: Option<String>,
+}
+
+/// The pictures the state has after a refresh, by key, and what went wrong getting them.
+#[derive(Debug, Clone, Default)]
+pub struct Pictures {
+    /// By [`Wanted::key`].
+    pub by_key: BTreeMap<String, Picture>,
+    /// One plain-words line per picture that could not be had, naming its URL.
+    pub warnings: Vec<String>,
+}
+
+/// What `site` wants pictures of: each feed that has content (its icon), each person with
+/// an `avatar` (their face); each key once.
+pub fn wanted(site: &Site, states: &[FeedState]) -> Vec<Wanted> {
+    let mut wanted: Vec<Wanted> = Vec::new();
+    for state in states {
+        let Some(feed) = state.entry.as_ref().and_then(|e| e.feed.as_ref()) else {
+            continue;
+        };
+        let homepage = feed.site_link.clone().or_else(|| {
+            let url = url::Url::parse(&state.url).ok()?;
+            Some(url.join("/").ok()?.to_string())
+        });
+        wanted.push(Wanted {
+            key: state.url.clone(),
+            label: format!("feed {}", state.url),
+            named: feed.icon.clone(),
+            homepage,
+        });
+    }
+    for person in &site.people {
+        if let Some(avatar) = &person.avatar
+            && !wanted.iter().any(|w| w.key == *avatar)
+        {
+            wanted.push(Wanted {
+                key: avatar.clone(),
+                label: format!("avatar of {} ({})", person.name, person.file.display()),
+                named: Some(avatar.clone()),
+                homepage: None,
+            });
+        }
+    }
+    wanted
+}
+
+/// Brings the pictures of `wanted` up to date in the state directory `dir` (fetching only
+/// when `online`, and only those not checked for [`ICON_REFRESH_DAYS`] days), on
+/// `config.concurrency` threads.
+pub fn refresh_pictures(
+    wanted: &[Wanted],
+    config: &FetchConfig,
+    dir: &Path,
+    online: bool,
+    now: DateTime<Utc>,
+) -> Pictures {
+    let store = IconStore::new(dir);
+    let fetchers = if online && !wanted.is_empty() {
+        match Fetchers::new(config) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                return Pictures {
+                    warnings: vec![format!("icons not fetched: {e}")],
+                    ..from_state(wanted, &store)
+                };
+            }
+        }
+    } else {
+        None
+    };
+    let Some(fetchers) = fetchers else {
+        return from_state(wanted, &store);
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.concurrency.max(1))
+        .thread_name(|i| format!("toluu-icons-{i}"))
+        .build();
+    let run = |w: &Wanted| refresh_one(w, &fetchers, &store, now);
+    let results: Vec<(Option<Picture>, Vec<String>)> = match pool {
+        Ok(pool) => pool.install(|| wanted.par_iter().with_max_len(1).map(run).collect()),
+        Err(_) => wanted.iter().map(run).collect(),
+    };
+    collect(wanted, results)
+}
+
+/// The pictures as the state has them, nothing fetched.
+fn from_state(wanted: &[Wanted], store: &IconStore) -> Pictures {
+    let results = wanted
+        .iter()
+        .map(|w| {
+            let (record, mut warnings) = load(store, &w.key);
+            (kept(store, record.as_ref(), &mut warnings), warnings)
+        })
+        .collect();
+    collect(wanted, results)
+}
+
+fn collect(wanted: &[Wanted], results: Vec<(Option<Picture>, Vec<String>)>) -> Pictures {
+    let mut pictures = Pictures::default();
+    for (w, (picture, warnings)) in wanted.iter().zip(results) {
+        if let Some(p) = picture {
+            pictures.by_key.insert(w.key.clone(), p);
+        }
+        pictures.warnings.extend(warnings);
+    }
+    pictures
+}
+
+fn load(store: &IconStore, key: &str) -> (Option<IconRecord>, Vec<String>) {
+    match store.load(key) {
+        Ok(record) => (record, Vec::new()),
+        Err(warning) => (None, vec![warning]),
+    }
+}
+
+fn kept(
+    store: &IconStore,
+    record: Option<&IconRecord>,
+    warnings: &mut Vec<String>,
+) -> Option<Picture> {
+    match record.map(|r| store.picture(r)) {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => {
+            warnings.push(e);
+            None
+        }
+        None => None,
+    }
+}
+
+/// The two clients of a picture refresh: one for pictures (capped at [`ICON_MAX_BYTES`]),
+/// one for home pages (capped like feeds).
+struct Fetchers {
+    pictures: Fetcher,
+    pages: Fetcher,
+}
+
+impl Fetchers {
+    fn new(config: &FetchConfig) -> Result<Self, String> {
+        let pictures = FetchConfig {
+            max_bytes: config.max_bytes.min(ICON_MAX_BYTES),
+            ..config.clone()
+        };
+        Ok(Fetchers {
+            pictures: Fetcher::new(&pictures)?,
+            pages: Fetcher::new(config)?,
+        })
+    }
+}
+
+/// What one look for a picture found.
+enum Found {
+    /// The kept picture is current (a 304, or the same bytes).
+    Same,
+    /// A new picture, from this URL, with its validators.
+    New(String, Picture, Validators),
+    /// Nothing: each URL tried, and why it gave nothing.
+    Nothing(Vec<(String, String, bool)>),
+}
+
+/// Refreshes one picture when it is due: the kept picture (or none) and the warnings.
+fn refresh_one(
+    w: &Wanted,
+    fetchers: &Fetchers,
+    store: &IconStore,
+    now: DateTime<Utc>,
+) -> (Option<Picture>, Vec<String>) {
+    let (record, mut warnings) = load(store, &w.key);
+    let old = kept(store, record.as_ref(), &mut warnings);
+    let due = record.as_ref().is_none_or(|r| {
+        r.named != w.named || now >= r.checked_at + Duration::days(ICON_REFRESH_DAYS)
+    });
+    if !due {
+        return (old, warnings);
+    }
+    let found = look(w, record.as_ref().filter(|_| old.is_some()), fetchers);
+    let mut next = IconRecord {
+        format: store::ICON_FORMAT,
+        key: w.key.clone(),
+        named: w.named.clone(),
+        source: None,
+        ext: None,
+        etag: None,
+        last_modified: None,
+        checked_at: now,
+        error: None,
+    };
+    let old_ext = record.as_ref().and_then(|r| r.ext.clone());
+    let (picture, new) = match found {
+        Found::Same => {
+            next = IconRecord {
+                named: w.named.clone(),
+                checked_at: now,
+                error: None,
+                ..record.clone().unwrap_or(next)
+            };
+            (old, None)
+        }
+        Found::New(source, picture, validators) => {
+            next.source = Some(source);
+            next.ext = Some(picture.kind.ext().to_owned());
+            next.etag = validators.etag;
+            next.last_modified = validators.last_modified;
+            (Some(picture.clone()), Some(picture))
+        }
+        Found::Nothing(tried) => {
+            next.error = (!tried.is_empty()).then(|| describe(&tried));
+            warnings.extend(tried.iter().filter(|t| t.2).map(|(url, why, _)| {
+                format!(
+                    "{}: icon {url}: {why}; {}",
+                    w.label,
+                    fallback(old.is_some())
+                )
+            }));
+            // Nothing lost: the picture kept before stays, with what it came with.
+            if let (Some(r), Some(_)) = (&record, &old) {
+                next.source = r.source.clone();
+                next.ext = r.ext.clone();
+                next.etag = r.etag.clone();
+                next.last_modified = r.last_modified.clone();
+            }
+            (old, None)
+        }
+    };
+    if let Err(e) = store.store(&next, new.as_ref(), old_ext.as_deref()) {
+        warnings.push(format!(
+            "{}: cannot keep its icon: {e}",
+            store.dir().display()
+        ));
+    }
+    (picture, warnings)
+}
+
+fn fallback(kept_one: bool) -> &'static str {
+    if kept_one {
+        "the icon kept before stays"
+    } else {
+        "a monogram is shown instead"
+    }
+}
+
+fn describe(tried: &[(String, String, bool)]) -> String {
+    tried
+        .iter()
+        .map(|(url, why, _)| format!("{url}: {why}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Looks for `w`'s picture: the kept one's source again (conditionally), then the named
+/// picture, then the home page's icons and `/favicon.ico`.
+fn look(w: &Wanted, kept: Option<&IconRecord>, fetchers: &Fetchers) -> Found {
+    let mut tried: Vec<(String, String, bool)> = Vec::new();
+    if let Some(r) = kept
+        && let Some(source) = &r.source
+        && w.named.as_ref().is_none_or(|n| n == source)
+    {
+        let validators = Validators {
+            etag: r.etag.clone(),
+            last_modified: r.last_modified.clone(),
+        };
+        match get_picture(&fetchers.pictures, source, &validators) {
+            Ok(None) => return Found::Same,
+            Ok(Some((p, v))) => return Found::New(source.clone(), p, v),
+            Err(why) => tried.push((source.clone(), why, true)),
+        }
+    }
+    let mut candidates: Vec<(String, bool)> = w.named.iter().map(|n| (n.clone(), true)).collect();
+    if let Some(home) = &w.homepage {
+        candidates.extend(
+            homepage_icons(home, &fetchers.pages)
+                .into_iter()
+                .map(|u| (u, true)),
+        );
+        if let Some(ico) = url::Url::parse(home)
+            .ok()
+            .and_then(|u| u.join("/favicon.ico").ok())
+        {
+            candidates.push((ico.to_string(), false));
+        }
+    }
+    for (url, loud) in candidates {
+        if tried.iter().any(|t| t.0 == url) {
+            continue;
+        }
+        match get_picture(&fetchers.pictures, &url, &Validators::default()) {
+            Ok(Some((p, v))) => return Found::New(url, p, v),
+            Ok(None) => tried.push((url, "unexpected HTTP 304".to_owned(), loud)),
+            // A site without /favicon.ico is common: only a wrong answer is worth a warning.
+            Err(why) => {
+                let loud = loud || !why.starts_with("HTTP 4");
+                tried.push((url, why, loud));
+            }
+        }
+    }
+    Found::Nothing(tried)
+}
+
+/// The icons the home page at `url` names; none when it cannot be fetched.
+fn homepage_icons(url: &str, fetcher: &Fetcher) -> Vec<String> {
+    match fetcher.get(url, &Validators::default()) {
+        Response::Body {
+            bytes, final_url, ..
+        } => icon_links(&String::from_utf8_lossy(&bytes), &final_url),
+        _ => Vec::new(),
+    }
+}
+
+/// Fetches a picture: `Ok(None)` for a 304, else the picture and its validators, or why not.
+fn get_picture(
+    fetcher: &Fetcher,
+    url: &str,
+    validators: &Validators,
+) -> Result<Option<(Picture, Validators)>, String> {
+    match fetcher.get(url, validators) {
+        Response::NotModified => Ok(None),
+        Response::Failed { error, .. } if error.starts_with("response too large") => {
+            Err(format!("{error} (icons are kept only under 16 KB)"))
+        }
+        Response::Failed { error, .. } => Err(error),
+        Response::Body {
+            bytes, validators, ..
+        } => {
+            let kind = sniff(&bytes)?;
+            Ok(Some((Picture { kind, bytes }, validators)))
+        }
+    }
+}
