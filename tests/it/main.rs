@@ -19,6 +19,7 @@ mod fuzz;
 mod health;
 mod hostile;
 mod hostile_site;
+mod icons;
 mod identity;
 mod incremental;
 mod install;

@@ -316,7 +316,7 @@ fn look(w: &Wanted, kept: Option<&IconRecord>, fetchers: &Fetchers) -> Found {
         }
     }
     let mut candidates: Vec<(String, bool)> = w.named.iter().map(|n| (n.clone(), true)).collect();
-    if let Some(home) = &w.homepage {
+    if let Some(home) = w.homepage.as_ref().filter(|h| !reserved(h)) {
         candidates.extend(
             homepage_icons(home, &fetchers.pages)
                 .into_iter()
@@ -330,7 +330,7 @@ fn look(w: &Wanted, kept: Option<&IconRecord>, fetchers: &Fetchers) -> Found {
         }
     }
     for (url, loud) in candidates {
-        if tried.iter().any(|t| t.0 == url) {
+        if tried.iter().any(|t| t.0 == url) || reserved(&url) {
             continue;
         }
         match get_picture(&fetchers.pictures, &url, &Validators::default()) {
@@ -344,6 +344,29 @@ fn look(w: &Wanted, kept: Option<&IconRecord>, fetchers: &Fetchers) -> Found {
         }
     }
     Found::Nothing(tried)
+}
+
+/// Whether `url`'s host is a name reserved for examples and tests (RFC 2606, RFC 6761:
+/// `.example`, `.invalid`, `.test`, `example.com`/`.net`/`.org`): no real site is there, so
+/// it is never asked for a picture.
+fn reserved(url: &str) -> bool {
+    let Some(host) = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+    else {
+        return true;
+    };
+    let host = host.trim_end_matches('.');
+    [
+        "example",
+        "invalid",
+        "test",
+        "example.com",
+        "example.net",
+        "example.org",
+    ]
+    .iter()
+    .any(|r| host == *r || host.ends_with(&format!(".{r}")))
 }
 
 /// The icons the home page at `url` names; none when it cannot be fetched.
