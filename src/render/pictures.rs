@@ -82,22 +82,13 @@ pub(super) fn site_pictures(index: &SiteIndex) -> SitePictures {
     }
 }
 
-/// The letters of a feed's monogram: the first letter or digit of its title's first and
-/// last words that have one (at most two, upper case); `?` when the title has none.
+/// The letter of a feed's monogram: the first letter or digit of its title, upper case (one
+/// letter: an icon is shown 16 pixels wide); `?` when the title has none.
 fn title_letters(title: &str) -> String {
-    let letters = initials(
-        &title
-            .split_whitespace()
-            .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
-            .map(String::from)
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
-    if letters.is_empty() {
-        "?".to_owned()
-    } else {
-        letters
-    }
+    title
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map_or_else(|| "?".to_owned(), |c| c.to_uppercase().collect())
 }
 
 /// A monogram: `letters` in white on a colour derived from `seed` (the same seed, the same
@@ -141,8 +132,8 @@ mod tests {
     }
 
     #[test]
-    fn feed_letters_come_from_words_with_letters() {
-        assert_eq!(title_letters("The Morning Paper (archive)"), "TA");
+    fn a_feed_monogram_is_the_first_letter_of_its_title() {
+        assert_eq!(title_letters("(The) Morning Paper"), "T");
         assert_eq!(title_letters("danluu.com"), "D");
         assert_eq!(title_letters("— · —"), "?");
     }
