@@ -38,7 +38,7 @@ pub(super) struct Renderer<'a> {
     /// For each person: their face, from the site root.
     pub(super) faces: Vec<String>,
     /// The icon and face files.
-    pub(super) picture_files: Vec<crate::render::OutputFile>,
+    pub(super) picture_files: Vec<super::file::OutputFile>,
     /// Whether pages are fingerprinted (when rendering ahead, or after rendering ahead).
     pub(super) fingerprints: bool,
     /// For each feed, for each item: the digest of its post, without and with its full
@@ -96,16 +96,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             full_content: full_content(index),
             dates: dates(index),
-            feed_links: index
-                .feeds
-                .iter()
-                .zip(&pictures.feed_icons)
-                .map(|(f, icon)| FeedLink {
-                    title: f.title.clone(),
-                    path: format!("feeds/{}/", f.slug),
-                    icon: icon.clone(),
-                })
-                .collect(),
+            feed_links: feed_links(index, &pictures.feed_icons),
             faces: pictures.faces,
             picture_files: pictures.files,
             readers_html: index.feeds.iter().map(|_| Default::default()).collect(),
@@ -138,6 +129,20 @@ fn read_extra_pages(site: &Site) -> Result<Vec<ExtraPage>, String> {
                 title,
                 html,
             })
+        })
+        .collect()
+}
+
+/// For each feed: the link to its page, with its icon (`icons`, in feed order).
+fn feed_links(index: &SiteIndex, icons: &[String]) -> Vec<FeedLink> {
+    index
+        .feeds
+        .iter()
+        .zip(icons)
+        .map(|(f, icon)| FeedLink {
+            title: f.title.clone(),
+            path: format!("feeds/{}/", f.slug),
+            icon: icon.clone(),
         })
         .collect()
 }

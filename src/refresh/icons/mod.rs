@@ -9,7 +9,10 @@
 //! `/favicon.ico` of its site. A person's face is their list's `avatar`. Offline, the state
 //! alone is used. A picture that cannot be had leaves the one kept before in place.
 
+mod lookup;
 pub mod store;
+
+pub use store::{ICON_MAX_BYTES, Picture};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,25 +20,13 @@ use std::path::Path;
 use chrono::{DateTime, Duration, Utc};
 use rayon::prelude::*;
 
-use crate::parse::images::{ImageKind, icon_links, sniff};
 use crate::refresh::FeedState;
-use crate::refresh::fetch::{Fetcher, Response, Validators};
 use crate::site::{FetchConfig, Site};
+use lookup::{Fetchers, Found, look};
 use store::{IconRecord, IconStore};
 
-/// The largest picture kept, in bytes (16 KB): a larger one is refused, not shrunk.
-pub const ICON_MAX_BYTES: u64 = 16 * 1024;
 /// How often a kept picture (or the lack of one) is looked at again, in days.
 pub const ICON_REFRESH_DAYS: i64 = 7;
-
-/// A picture worth keeping: its kind (by its bytes) and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picture {
-    /// What the bytes are.
-    pub kind: ImageKind,
-    /// The bytes, at most [`ICON_MAX_BYTES`].
-    pub bytes: Vec<u8>,
-}
 
 /// Something the site wants a picture of.
 #[derive(Debug, Clone)]
@@ -178,36 +169,6 @@ fn kept(
     }
 }
 
-/// The two clients of a picture refresh: one for pictures (capped at [`ICON_MAX_BYTES`]),
-/// one for home pages (capped like feeds).
-struct Fetchers {
-    pictures: Fetcher,
-    pages: Fetcher,
-}
-
-impl Fetchers {
-    fn new(config: &FetchConfig) -> Result<Self, String> {
-        let pictures = FetchConfig {
-            max_bytes: config.max_bytes.min(ICON_MAX_BYTES),
-            ..config.clone()
-        };
-        Ok(Fetchers {
-            pictures: Fetcher::new(&pictures)?,
-            pages: Fetcher::new(config)?,
-        })
-    }
-}
-
-/// What one look for a picture found.
-enum Found {
-    /// The kept picture is current (a 304, or the same bytes).
-    Same,
-    /// A new picture, from this URL, with its validators.
-    New(String, Picture, Validators),
-    /// Nothing: each URL tried, and why it gave nothing.
-    Nothing(Vec<(String, String, bool)>),
-}
-
 /// Refreshes one picture when it is due: the kept picture (or none) and the warnings.
 fn refresh_one(
     w: &Wanted,
@@ -223,7 +184,8 @@ fn refresh_one(
     if !due {
         return (old, warnings);
     }
-    let found = look(w, record.as_ref().filter(|_| old.is_some()), fetchers);
+    let kept_record = record.as_ref().filter(|_| old.is_some());
+    let found = look(w.named.as_ref(), w.homepage.as_ref(), kept_record, fetchers);
     let mut next = IconRecord {
         format: store::ICON_FORMAT,
         key: w.key.clone(),
@@ -236,14 +198,36 @@ fn refresh_one(
         error: None,
     };
     let old_ext = record.as_ref().and_then(|r| r.ext.clone());
-    let (picture, new) = match found {
+    let (picture, new) = settle(w, found, record.as_ref(), old, &mut next, &mut warnings);
+    if let Err(e) = store.store(&next, new.as_ref(), old_ext.as_deref()) {
+        warnings.push(format!(
+            "{}: cannot keep its icon: {e}",
+            store.dir().display()
+        ));
+    }
+    (picture, warnings)
+}
+
+/// What a look found, made into the next record (`next`, filled in here): the picture the
+/// site shows and the new picture to keep, if any.
+fn settle(
+    w: &Wanted,
+    found: Found,
+    record: Option<&IconRecord>,
+    old: Option<Picture>,
+    next: &mut IconRecord,
+    warnings: &mut Vec<String>,
+) -> (Option<Picture>, Option<Picture>) {
+    match found {
         Found::Same => {
-            next = IconRecord {
-                named: w.named.clone(),
-                checked_at: now,
-                error: None,
-                ..record.clone().unwrap_or(next)
-            };
+            if let Some(r) = record {
+                *next = IconRecord {
+                    named: w.named.clone(),
+                    checked_at: next.checked_at,
+                    error: None,
+                    ..r.clone()
+                };
+            }
             (old, None)
         }
         Found::New(source, picture, validators) => {
@@ -263,7 +247,7 @@ fn refresh_one(
                 )
             }));
             // Nothing lost: the picture kept before stays, with what it came with.
-            if let (Some(r), Some(_)) = (&record, &old) {
+            if let (Some(r), Some(_)) = (record, &old) {
                 next.source = r.source.clone();
                 next.ext = r.ext.clone();
                 next.etag = r.etag.clone();
@@ -271,14 +255,7 @@ fn refresh_one(
             }
             (old, None)
         }
-    };
-    if let Err(e) = store.store(&next, new.as_ref(), old_ext.as_deref()) {
-        warnings.push(format!(
-            "{}: cannot keep its icon: {e}",
-            store.dir().display()
-        ));
     }
-    (picture, warnings)
 }
 
 fn fallback(kept_one: bool) -> &'static str {
@@ -295,107 +272,4 @@ fn describe(tried: &[(String, String, bool)]) -> String {
         .map(|(url, why, _)| format!("{url}: {why}"))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// Looks for `w`'s picture: the kept one's source again (conditionally), then the named
-/// picture, then the home page's icons and `/favicon.ico`.
-fn look(w: &Wanted, kept: Option<&IconRecord>, fetchers: &Fetchers) -> Found {
-    let mut tried: Vec<(String, String, bool)> = Vec::new();
-    if let Some(r) = kept
-        && let Some(source) = &r.source
-        && w.named.as_ref().is_none_or(|n| n == source)
-    {
-        let validators = Validators {
-            etag: r.etag.clone(),
-            last_modified: r.last_modified.clone(),
-        };
-        match get_picture(&fetchers.pictures, source, &validators) {
-            Ok(None) => return Found::Same,
-            Ok(Some((p, v))) => return Found::New(source.clone(), p, v),
-            Err(why) => tried.push((source.clone(), why, true)),
-        }
-    }
-    let mut candidates: Vec<(String, bool)> = w.named.iter().map(|n| (n.clone(), true)).collect();
-    if let Some(home) = w.homepage.as_ref().filter(|h| !reserved(h)) {
-        candidates.extend(
-            homepage_icons(home, &fetchers.pages)
-                .into_iter()
-                .map(|u| (u, true)),
-        );
-        if let Some(ico) = url::Url::parse(home)
-            .ok()
-            .and_then(|u| u.join("/favicon.ico").ok())
-        {
-            candidates.push((ico.to_string(), false));
-        }
-    }
-    for (url, loud) in candidates {
-        if tried.iter().any(|t| t.0 == url) || reserved(&url) {
-            continue;
-        }
-        match get_picture(&fetchers.pictures, &url, &Validators::default()) {
-            Ok(Some((p, v))) => return Found::New(url, p, v),
-            Ok(None) => tried.push((url, "unexpected HTTP 304".to_owned(), loud)),
-            // A site without /favicon.ico is common: only a wrong answer is worth a warning.
-            Err(why) => {
-                let loud = loud || !why.starts_with("HTTP 4");
-                tried.push((url, why, loud));
-            }
-        }
-    }
-    Found::Nothing(tried)
-}
-
-/// Whether `url`'s host is a name reserved for examples and tests (RFC 2606, RFC 6761:
-/// `.example`, `.invalid`, `.test`, `example.com`/`.net`/`.org`): no real site is there, so
-/// it is never asked for a picture.
-fn reserved(url: &str) -> bool {
-    let Some(host) = url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-    else {
-        return true;
-    };
-    let host = host.trim_end_matches('.');
-    [
-        "example",
-        "invalid",
-        "test",
-        "example.com",
-        "example.net",
-        "example.org",
-    ]
-    .iter()
-    .any(|r| host == *r || host.ends_with(&format!(".{r}")))
-}
-
-/// The icons the home page at `url` names; none when it cannot be fetched.
-fn homepage_icons(url: &str, fetcher: &Fetcher) -> Vec<String> {
-    match fetcher.get(url, &Validators::default()) {
-        Response::Body {
-            bytes, final_url, ..
-        } => icon_links(&String::from_utf8_lossy(&bytes), &final_url),
-        _ => Vec::new(),
-    }
-}
-
-/// Fetches a picture: `Ok(None)` for a 304, else the picture and its validators, or why not.
-fn get_picture(
-    fetcher: &Fetcher,
-    url: &str,
-    validators: &Validators,
-) -> Result<Option<(Picture, Validators)>, String> {
-    match fetcher.get(url, validators) {
-        Response::NotModified => Ok(None),
-        Response::Failed { error, .. } if error.starts_with("response too large") => {
-            Err(format!("{error} (icons are kept only under 16 KB)"))
-        }
-        Response::Failed { error, .. } => Err(error),
-        Response::Body {
-            bytes, validators, ..
-        } => {
-            let kind = sniff(&bytes)?;
-            Ok(Some((Picture { kind, bytes }, validators)))
-        }
-    }
 }

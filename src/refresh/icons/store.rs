@@ -11,9 +11,20 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{ICON_MAX_BYTES, Picture};
 use crate::files::write_atomically;
 use crate::parse::images::{ImageKind, sniff};
+
+/// The largest picture kept, in bytes (16 KB): a larger one is refused, not shrunk.
+pub const ICON_MAX_BYTES: u64 = 16 * 1024;
+
+/// A picture worth keeping: its kind (by its bytes) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// What the bytes are.
+    pub kind: ImageKind,
+    /// The bytes, at most [`ICON_MAX_BYTES`].
+    pub bytes: Vec<u8>,
+}
 
 /// The version of the record layout; records of another version are ignored.
 pub const ICON_FORMAT: u32 = 1;
