@@ -25,7 +25,9 @@ use theme::Theme;
 
 mod ahead;
 mod discover;
+mod edits;
 mod file;
+mod filters;
 mod format;
 mod job;
 pub mod markdown;

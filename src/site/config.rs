@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::diagnostic::{Diagnostic, key_offset};
 use super::feed_options::Show;
+use super::repository;
 use super::toml_errors::from_str_lenient;
 
 /// The name of the site configuration file.
@@ -50,6 +51,16 @@ pub struct SiteConfig {
     /// How feeds are suggested (see [`crate::index::discover`]).
     #[serde(default)]
     pub discover: DiscoverConfig,
+    /// The GitHub repository that holds the site, `https://github.com/OWNER/REPO`: pages
+    /// then link to GitHub's editor to edit a list or add one (see [`crate::site::Repository`]).
+    #[serde(default)]
+    pub repository: Option<String>,
+    /// The branch of `repository` the lists are edited on.
+    #[serde(default = "default_branch")]
+    pub branch: String,
+    /// The site directory inside `repository` (`""`: its root).
+    #[serde(default)]
+    pub site_dir: String,
 }
 
 fn default_base_url() -> String {
@@ -60,6 +71,9 @@ fn default_language() -> String {
 }
 fn default_theme() -> String {
     "default".to_owned()
+}
+fn default_branch() -> String {
+    "main".to_owned()
 }
 
 /// `[fetch]`: how feeds are fetched.
@@ -172,6 +186,30 @@ pub struct RiverConfig {
     pub max_pages: usize,
     /// How posts appear, for the feeds whose lists do not say (`show` in `[[feeds]]`).
     pub show: Show,
+    /// How the site's river lays its posts out.
+    pub layout: RiverLayout,
+}
+
+/// `[river] layout`: how the site's river lays its posts out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RiverLayout {
+    /// One line per post (title, feed, date, readers), grouped under day headings; the
+    /// excerpt and the content one click away.
+    #[default]
+    Compact,
+    /// Each post with its excerpt in full view.
+    Excerpts,
+}
+
+impl RiverLayout {
+    /// The name the templates get: `"compact"` or `"excerpts"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RiverLayout::Compact => "compact",
+            RiverLayout::Excerpts => "excerpts",
+        }
+    }
 }
 
 impl Default for RiverConfig {
@@ -181,6 +219,7 @@ impl Default for RiverConfig {
             new_feed_items: 3,
             max_pages: 5,
             show: Show::Excerpt,
+            layout: RiverLayout::Compact,
         }
     }
 }
@@ -304,6 +343,7 @@ fn value_problems(config: &SiteConfig) -> Vec<(&'static str, String)> {
             "build.posts_per_page must be at least 1".to_owned(),
         );
     }
+    problems.extend(repository::problems(config));
     problems
 }
 

@@ -15,18 +15,21 @@ pub mod lint;
 pub mod lists;
 pub mod opml;
 pub mod person;
+pub mod repository;
 pub mod toml_errors;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use config::{
-    BuildConfig, CONFIG_FILE, DiscoverConfig, FetchConfig, HealthConfig, RiverConfig, SiteConfig,
+    BuildConfig, CONFIG_FILE, DiscoverConfig, FetchConfig, HealthConfig, RiverConfig, RiverLayout,
+    SiteConfig,
     config_warnings, load_config,
 };
 pub use diagnostic::Diagnostic;
 pub use feed_options::{FeedOptions, Show};
 pub use person::{Person, Subscription, normalize_tags};
+pub use repository::Repository;
 
 use lists::extension;
 
