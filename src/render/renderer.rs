@@ -112,7 +112,7 @@ impl<'a> Renderer<'a> {
                 Vec::new()
             },
             readers_digests: index.feeds.iter().map(|_| Default::default()).collect(),
-            repository: Repository::of(&site.config),
+            repository: site.config.repository(),
         };
         Ok((renderer, pages))
     }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::diagnostic::{Diagnostic, key_offset};
-use super::feed_options::Show;
-use super::repository;
+use super::feed_options::{RiverLayout, Show};
+use super::repository::{self, Repository};
 use super::toml_errors::from_str_lenient;
 
 /// The name of the site configuration file.
@@ -52,7 +52,7 @@ pub struct SiteConfig {
     #[serde(default)]
     pub discover: DiscoverConfig,
     /// The GitHub repository that holds the site, `https://github.com/OWNER/REPO`: pages
-    /// then link to GitHub's editor to edit a list or add one (see [`crate::site::Repository`]).
+    /// then link to GitHub's editor to edit a list or add one (see [`Repository`]).
     #[serde(default)]
     pub repository: Option<String>,
     /// The branch of `repository` the lists are edited on.
@@ -74,6 +74,14 @@ fn default_theme() -> String {
 }
 fn default_branch() -> String {
     "main".to_owned()
+}
+
+impl SiteConfig {
+    /// The site's GitHub repository, when `repository` names one.
+    pub fn repository(&self) -> Option<Repository> {
+        let repository = self.repository.as_deref()?;
+        Repository::new(repository, &self.branch, &self.site_dir)
+    }
 }
 
 /// `[fetch]`: how feeds are fetched.
@@ -188,28 +196,6 @@ pub struct RiverConfig {
     pub show: Show,
     /// How the site's river lays its posts out.
     pub layout: RiverLayout,
-}
-
-/// `[river] layout`: how the site's river lays its posts out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RiverLayout {
-    /// One line per post (title, feed, date, readers), grouped under day headings; the
-    /// excerpt and the content one click away.
-    #[default]
-    Compact,
-    /// Each post with its excerpt in full view.
-    Excerpts,
-}
-
-impl RiverLayout {
-    /// The name the templates get: `"compact"` or `"excerpts"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            RiverLayout::Compact => "compact",
-            RiverLayout::Excerpts => "excerpts",
-        }
-    }
 }
 
 impl Default for RiverConfig {
@@ -343,7 +329,11 @@ fn value_problems(config: &SiteConfig) -> Vec<(&'static str, String)> {
             "build.posts_per_page must be at least 1".to_owned(),
         );
     }
-    problems.extend(repository::problems(config));
+    problems.extend(repository::problems(
+        config.repository.as_deref(),
+        &config.branch,
+        &config.site_dir,
+    ));
     problems
 }
 

@@ -22,12 +22,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use config::{
-    BuildConfig, CONFIG_FILE, DiscoverConfig, FetchConfig, HealthConfig, RiverConfig, RiverLayout,
-    SiteConfig,
+    BuildConfig, CONFIG_FILE, DiscoverConfig, FetchConfig, HealthConfig, RiverConfig, SiteConfig,
     config_warnings, load_config,
 };
 pub use diagnostic::Diagnostic;
-pub use feed_options::{FeedOptions, Show};
+pub use feed_options::{FeedOptions, RiverLayout, Show};
 pub use person::{Person, Subscription, normalize_tags};
 pub use repository::Repository;
 

@@ -6,8 +6,6 @@ use std::path::Path;
 
 use url::Url;
 
-use super::config::SiteConfig;
-
 /// The GitHub repository that holds the site's lists, as pages link into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repository {
@@ -20,13 +18,14 @@ pub struct Repository {
 }
 
 impl Repository {
-    /// The repository of a checked configuration, when it names one.
-    pub fn of(config: &SiteConfig) -> Option<Repository> {
-        let (owner, name) = owner_and_name(config.repository.as_deref()?)?;
-        let dir = config.site_dir.trim_matches('/');
+    /// The repository at `repository` (checked when the configuration loads), edited on `branch`, with
+    /// the site in its folder `site_dir`; None when `repository` is not a GitHub one.
+    pub fn new(repository: &str, branch: &str, site_dir: &str) -> Option<Repository> {
+        let (owner, name) = owner_and_name(repository)?;
+        let dir = site_dir.trim_matches('/');
         Some(Repository {
             base: format!("https://github.com/{owner}/{name}"),
-            branch: config.branch.clone(),
+            branch: branch.to_owned(),
             dir: if dir.is_empty() {
                 String::new()
             } else {
@@ -99,9 +98,13 @@ fn owner_and_name(repository: &str) -> Option<(String, String)> {
 }
 
 /// The problems of `repository`, `branch` and `site_dir`, each with its key.
-pub(super) fn problems(config: &SiteConfig) -> Vec<(&'static str, String)> {
+pub(super) fn problems(
+    repository: Option<&str>,
+    branch: &str,
+    dir: &str,
+) -> Vec<(&'static str, String)> {
     let mut problems = Vec::new();
-    if let Some(repository) = &config.repository
+    if let Some(repository) = repository
         && owner_and_name(repository).is_none()
     {
         problems.push((
@@ -112,23 +115,20 @@ pub(super) fn problems(config: &SiteConfig) -> Vec<(&'static str, String)> {
             ),
         ));
     }
-    let branch = &config.branch;
     if branch.is_empty()
         || branch.starts_with('/')
         || branch.ends_with('/')
         || branch.contains("..")
-        || branch.chars().any(|c| c.is_whitespace() || "~^:?*[\\".contains(c))
+        || branch
+            .chars()
+            .any(|c| c.is_whitespace() || "~^:?*[\\".contains(c))
     {
         problems.push((
             "branch",
             format!("branch '{branch}' is not a git branch name, expected e.g. 'main'"),
         ));
     }
-    let dir = &config.site_dir;
-    if dir.starts_with('/')
-        || dir.contains('\\')
-        || dir.split('/').any(|s| s == ".." || s == ".")
-    {
+    if dir.starts_with('/') || dir.contains('\\') || dir.split('/').any(|s| s == ".." || s == ".") {
         problems.push((
             "site_dir",
             format!(
@@ -145,12 +145,9 @@ mod tests {
     use super::*;
 
     fn repo(url: &str, branch: &str, dir: &str) -> Option<Repository> {
-        let mut config: SiteConfig = toml::from_str("title = \"t\"").unwrap();
-        config.repository = Some(url.to_owned());
-        config.branch = branch.to_owned();
-        config.site_dir = dir.to_owned();
-        assert!(problems(&config).is_empty(), "{:?}", problems(&config));
-        Repository::of(&config)
+        let found = problems(Some(url), branch, dir);
+        assert!(found.is_empty(), "{found:?}");
+        Repository::new(url, branch, dir)
     }
 
     #[test]
@@ -178,7 +175,6 @@ mod tests {
 
     #[test]
     fn only_github_repositories_are_accepted() {
-        let mut config: SiteConfig = toml::from_str("title = \"t\"").unwrap();
         for bad in [
             "http://github.com/a/b",
             "https://gitlab.com/a/b",
@@ -187,15 +183,16 @@ mod tests {
             "github.com/a/b",
             "https://github.com/a/b?x=1",
         ] {
-            config.repository = Some(bad.to_owned());
-            let found = problems(&config);
+            let found = problems(Some(bad), "main", "");
             assert_eq!(found.len(), 1, "{bad}");
-            assert!(found[0].1.contains("is not the address of a GitHub repository"));
+            assert!(
+                found[0]
+                    .1
+                    .contains("is not the address of a GitHub repository")
+            );
         }
-        config.repository = None;
-        config.branch = "no good".to_owned();
-        config.site_dir = "../up".to_owned();
-        let keys: Vec<_> = problems(&config).into_iter().map(|(k, _)| k).collect();
+        let found = problems(None, "no good", "../up");
+        let keys: Vec<_> = found.into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["branch", "site_dir"]);
     }
 }

@@ -130,7 +130,10 @@ fn killing_a_build_at_random_points_never_loses_the_site_or_the_cache() {
     }
     let _ = child.kill();
     child.wait().unwrap();
-    assert!(read_tree_unclocked(&public) == reference, "the site changed");
+    assert!(
+        read_tree_unclocked(&public) == reference,
+        "the site changed"
+    );
     let stale = std::fs::read_to_string(&lock).unwrap_or_default();
     let (code, _, stderr) = site.run(&["build"]);
     assert_eq!(code, 0, "{stderr}");

@@ -30,8 +30,8 @@ mod output;
 mod ownership;
 mod parity;
 mod parsing;
-mod renames;
 mod reading;
+mod renames;
 mod river;
 mod safety;
 mod serve;
@@ -135,8 +135,16 @@ pub fn unclocked(html: &[u8]) -> Vec<u8> {
         return html.to_vec();
     };
     let rest = &html[at..];
-    let end = rest.windows(4).position(|w| w == b"</p>").map_or(rest.len(), |e| e + 4);
-    [&html[..at], b"<p class=\"updated\"></p>".as_slice(), &rest[end..]].concat()
+    let end = rest
+        .windows(4)
+        .position(|w| w == b"</p>")
+        .map_or(rest.len(), |e| e + 4);
+    [
+        &html[..at],
+        b"<p class=\"updated\"></p>".as_slice(),
+        &rest[end..],
+    ]
+    .concat()
 }
 
 /// [`read_tree`] with each file [`unclocked`].

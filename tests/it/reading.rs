@@ -87,7 +87,10 @@ fn a_feed_page_does_not_repeat_its_feed_and_readers_on_each_post() {
     // Once, in the facts above.
     assert!(feed.contains("<dt>Read by</dt>"));
     // Long URLs may wrap between their parts.
-    assert!(feed.contains("https://blog.codinghorror.com/<wbr>"), "{feed}");
+    assert!(
+        feed.contains("https://blog.codinghorror.com/<wbr>"),
+        "{feed}"
+    );
 }
 
 #[test]
@@ -100,11 +103,15 @@ fn updated_shows_on_the_river_and_the_status_page_only() {
         assert!(page(&out, rel).contains(updated), "{rel}");
     }
     for (path, bytes) in crate::read_tree(&out) {
-        if ["index.html", "status/index.html"].contains(&path.as_str()) || path.starts_with("page/") {
+        if ["index.html", "status/index.html"].contains(&path.as_str()) || path.starts_with("page/")
+        {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("class=\"updated\""), "{path} says when it was updated");
+        assert!(
+            !text.contains("class=\"updated\""),
+            "{path} says when it was updated"
+        );
     }
 }
 
@@ -119,16 +126,28 @@ fn a_repository_gives_edit_add_and_add_yourself_links() {
     let out = build(site.path());
     let person = page(&out, "people/hana-sato/index.html");
     let edit = "https://github.com/tuesday/reading/edit/trunk/site/people/hana-sato.opml";
-    assert!(person.contains(&format!("<a href=\"{edit}\" rel=\"noopener\">Edit this list</a>")));
+    assert!(person.contains(&format!(
+        "<a href=\"{edit}\" rel=\"noopener\">Edit this list</a>"
+    )));
     let suggestions = &person[person.find("id=\"suggested\"").unwrap()..];
-    let adds = suggestions.matches(&format!("<a href=\"{edit}\" rel=\"noopener\">Add to my list")).count();
-    assert_eq!(adds, suggestions.matches("<li class=\"suggestion\">").count());
+    let adds = suggestions
+        .matches(&format!(
+            "<a href=\"{edit}\" rel=\"noopener\">Add to my list"
+        ))
+        .count();
+    assert_eq!(
+        adds,
+        suggestions.matches("<li class=\"suggestion\">").count()
+    );
     assert!(adds > 0);
     let people = page(&out, "people/index.html");
     let new = "https://github.com/tuesday/reading/new/trunk/site/people?filename=your-name.toml&amp;value=";
     assert!(people.contains(new), "{people}");
     assert!(people.contains("name+%3D+%22Your+Name%22"));
-    assert!(page(&out, "index.html").contains(new), "the river's sidebar");
+    assert!(
+        page(&out, "index.html").contains(new),
+        "the river's sidebar"
+    );
 }
 
 #[test]
@@ -144,6 +163,9 @@ fn a_typo_in_layout_or_repository_is_named_with_its_line() {
         "toluu.toml:2:1: repository 'https://gitlab.com/a/b' is not the address of a GitHub repository, expected e.g. 'https://github.com/you/reading'",
         "toluu.toml:3:1: branch 'a b' is not a git branch name",
     ] {
-        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
     }
 }

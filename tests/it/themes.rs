@@ -115,8 +115,12 @@ fn the_planet_theme_renders_a_river_by_day_and_falls_back_on_the_default_templat
     // The excerpts layout keeps planet's own posts, under the same day headings.
     let toml = site.path().join("toluu.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("[river]\n", "")
-        .replace("[build]\n", "[river]\nlayout = \"excerpts\"\n\n[build]\n")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("[river]\n", "")
+            .replace("[build]\n", "[river]\nlayout = \"excerpts\"\n\n[build]\n"),
+    )
+    .unwrap();
     let river = page(&build(site.path()), "index.html");
     assert_eq!(river.matches("<h2 class=\"day\">").count(), days);
     assert!(river.contains("<p class=\"entry-source\">"));
