@@ -594,11 +594,6 @@ fn a_second_build_of_the_example_site_makes_only_conditional_requests() {
         crate::unclocked(river.as_bytes()),
         "304s keep the same site"
     );
-    assert_ne!(
-        site.output("index.html"),
-        river,
-        "the river says when it was updated"
-    );
 }
 
 #[test]

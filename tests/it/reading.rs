@@ -169,3 +169,21 @@ fn a_typo_in_layout_or_repository_is_named_with_its_line() {
         );
     }
 }
+
+#[test]
+fn a_site_override_of_the_post_component_keeps_working() {
+    // Written before feed pages had their own post component: same arguments as ever.
+    let site = example_copy();
+    let templates = site.path().join("templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("components.html"),
+        "{% component toluu.post(post: map, level: integer = 2, @root) %}\
+         <article class=\"mine\">{{ post.title }}</article>{% endcomponent toluu.post %}\n",
+    )
+    .unwrap();
+    configure(site.path(), "", "[river]\nlayout = \"excerpts\"\n");
+    let out = build(site.path());
+    assert!(page(&out, "index.html").contains("<article class=\"mine\">"));
+    assert!(page(&out, "people/chen-wei/index.html").contains("<article class=\"mine\">"));
+}
