@@ -8,6 +8,11 @@ pub(super) fn date_text(d: DateTime<Utc>) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
+/// Formats a time for people: `5 Nov 2026, 08:30 UTC`.
+pub(super) fn time_text(d: DateTime<Utc>) -> String {
+    d.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
 /// Formats a date for machines (RFC 3339, UTC): `2026-11-05T08:30:00Z`.
 pub(super) fn date_iso(d: DateTime<Utc>) -> String {
     d.format("%Y-%m-%dT%H:%M:%SZ").to_string()

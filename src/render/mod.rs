@@ -7,7 +7,8 @@
 //! (what each page is made of, as jobs), `page` (one job into HTML), `posts` (a page's posts),
 //! `summaries`, `views` and `discover` (what lists of feeds, badges and discovery show),
 //! `syndication` (the Atom, OPML and sitemap files), `redirects` (pages at the paths feeds'
-//! pages had before), `file` (the files and where they go) and
+//! pages had before), `edits` (the links into GitHub's editor when the site names its
+//! repository), `filters` (toluu's own tera filters), `file` (the files and where they go) and
 //! `ahead` (the fingerprints that let a build render ahead from the cache).
 
 use std::collections::HashSet;
@@ -25,7 +26,9 @@ use theme::Theme;
 
 mod ahead;
 mod discover;
+mod edits;
 mod file;
+mod filters;
 mod format;
 mod job;
 pub mod markdown;

@@ -8,13 +8,13 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use tera::Tera;
 
-use super::format::{date_iso, date_text, initials};
+use super::format::{date_iso, date_text, initials, time_text};
 use super::markdown;
 use super::pictures::site_pictures;
 use super::theme::Theme;
 use super::views::{FeedLink, Link, PostDates, ReaderView};
 use crate::index::SiteIndex;
-use crate::site::{Site, SiteConfig};
+use crate::site::{Repository, Site, SiteConfig};
 
 /// How deep a page may sit for its feeds' "Read by" blocks to be rendered once and reused;
 /// deeper pages (none of the built-in ones) render the block for each post.
@@ -50,6 +50,8 @@ pub(super) struct Renderer<'a> {
     /// post is on several pages (its feed's, the river, each reader's), and this block is
     /// the most expensive part of it.
     pub(super) readers_html: Vec<[OnceLock<Result<String, String>>; READERS_DEPTHS]>,
+    /// The GitHub repository of the site, when `toluu.toml` names one (see `edits`).
+    pub(super) repository: Option<Repository>,
 }
 
 /// One of the site's extra pages (`pages/<slug>.md`), read and rendered.
@@ -111,8 +113,27 @@ impl<'a> Renderer<'a> {
                 Vec::new()
             },
             readers_digests: index.feeds.iter().map(|_| Default::default()).collect(),
+            repository: site.config.repository(),
         };
         Ok((renderer, pages))
+    }
+}
+
+impl Renderer<'_> {
+    /// When the site was last updated: the latest fetch of any feed, as the build's clock
+    /// recorded it in the state (so an offline build of the same state says the same). None
+    /// before any feed was fetched.
+    pub(super) fn updated(&self) -> Option<PostDates> {
+        let latest = self
+            .index
+            .feeds
+            .iter()
+            .filter_map(|f| f.fetch.as_ref().map(|r| r.fetched_at))
+            .max()?;
+        Some(PostDates {
+            iso: date_iso(latest),
+            text: time_text(latest),
+        })
     }
 }
 

@@ -138,6 +138,7 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
         tera.register_filter("json_encode", tera_contrib::json::json_encode);
+        tera.register_filter("url_breaks", super::filters::url_breaks);
         tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str())))
             .map_err(|e| format!("template error: {}", error_chain(&e)))?;
         Ok(tera)

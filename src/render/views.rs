@@ -30,6 +30,7 @@ pub(super) struct ReaderView {
 }
 
 /// A post's dates as pages show them, formatted once per build.
+#[derive(Serialize)]
 pub(super) struct PostDates {
     pub(super) iso: String,
     pub(super) text: String,

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::diagnostic::{Diagnostic, key_offset};
-use super::feed_options::Show;
+use super::feed_options::{RiverLayout, Show};
+use super::repository::{self, Repository};
 use super::toml_errors::from_str_lenient;
 
 /// The name of the site configuration file.
@@ -50,6 +51,16 @@ pub struct SiteConfig {
     /// How feeds are suggested (see [`crate::index::discover`]).
     #[serde(default)]
     pub discover: DiscoverConfig,
+    /// The GitHub repository that holds the site, `https://github.com/OWNER/REPO`: pages
+    /// then link to GitHub's editor to edit a list or add one (see [`Repository`]).
+    #[serde(default)]
+    pub repository: Option<String>,
+    /// The branch of `repository` the lists are edited on.
+    #[serde(default = "default_branch")]
+    pub branch: String,
+    /// The site directory inside `repository` (`""`: its root).
+    #[serde(default)]
+    pub site_dir: String,
 }
 
 fn default_base_url() -> String {
@@ -60,6 +71,17 @@ fn default_language() -> String {
 }
 fn default_theme() -> String {
     "default".to_owned()
+}
+fn default_branch() -> String {
+    "main".to_owned()
+}
+
+impl SiteConfig {
+    /// The site's GitHub repository, when `repository` names one.
+    pub fn repository(&self) -> Option<Repository> {
+        let repository = self.repository.as_deref()?;
+        Repository::new(repository, &self.branch, &self.site_dir)
+    }
 }
 
 /// `[fetch]`: how feeds are fetched.
@@ -172,6 +194,8 @@ pub struct RiverConfig {
     pub max_pages: usize,
     /// How posts appear, for the feeds whose lists do not say (`show` in `[[feeds]]`).
     pub show: Show,
+    /// How the site's river lays its posts out.
+    pub layout: RiverLayout,
 }
 
 impl Default for RiverConfig {
@@ -181,6 +205,7 @@ impl Default for RiverConfig {
             new_feed_items: 3,
             max_pages: 5,
             show: Show::Excerpt,
+            layout: RiverLayout::Compact,
         }
     }
 }
@@ -304,6 +329,11 @@ fn value_problems(config: &SiteConfig) -> Vec<(&'static str, String)> {
             "build.posts_per_page must be at least 1".to_owned(),
         );
     }
+    problems.extend(repository::problems(
+        config.repository.as_deref(),
+        &config.branch,
+        &config.site_dir,
+    ));
     problems
 }
 

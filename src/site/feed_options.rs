@@ -30,6 +30,28 @@ pub enum Show {
     Title,
 }
 
+/// `[river] layout`: how the site's river lays its posts out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RiverLayout {
+    /// One line per post (title, feed, date, readers), grouped under day headings; the
+    /// excerpt and the content one click away.
+    #[default]
+    Compact,
+    /// Each post with its excerpt in full view.
+    Excerpts,
+}
+
+impl RiverLayout {
+    /// The name the templates get: `"compact"` or `"excerpts"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RiverLayout::Compact => "compact",
+            RiverLayout::Excerpts => "excerpts",
+        }
+    }
+}
+
 /// The checked options of one feed in one list. The default shows every post as the site does.
 #[derive(Debug, Clone, Default)]
 pub struct FeedOptions {

@@ -15,6 +15,7 @@ pub mod lint;
 pub mod lists;
 pub mod opml;
 pub mod person;
+pub mod repository;
 pub mod toml_errors;
 
 use std::fs;
@@ -25,8 +26,9 @@ pub use config::{
     config_warnings, load_config,
 };
 pub use diagnostic::Diagnostic;
-pub use feed_options::{FeedOptions, Show};
+pub use feed_options::{FeedOptions, RiverLayout, Show};
 pub use person::{Person, Subscription, normalize_tags};
+pub use repository::Repository;
 
 use lists::extension;
 

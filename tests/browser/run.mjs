@@ -3,7 +3,9 @@
 // the output (the home page, page/N/, people/, people/<slug>/, feeds/<slug>/, ... and any type
 // added later) must load with no console error, no failed request and no request leaving
 // the machine, pass axe-core in the light and the dark scheme, reach every link with Tab,
-// and every page must be valid HTML. Then the features: search, the dark-mode toggle,
+// and every page must be valid HTML; axe runs again at 390 and 1920 px. Then the features:
+// the compact river (12 posts above the fold at 1280×900, the sidebar beside it, the
+// excerpt one click away), the phone's header under 100 px, search, the dark-mode toggle,
 // relative dates, "new since your last visit", the no-JavaScript fallbacks and page weight.
 // Screenshots of both themes at phone and desktop width (docs/screenshots/ with
 // TOLUU_SCREENSHOTS=1).
@@ -33,6 +35,9 @@ const axeSource = fs.readFileSync(path.join(here, "node_modules/axe-core/axe.min
 // A fixed clock for the pages: relative dates and screenshots are then the same every run.
 const FIXED_NOW = new Date("2026-11-25T12:00:00Z");
 const RIVER_BUDGET = 100 * 1024;
+// The compact river at 1280×900 (issue 17), and the phone's header.
+const FOLD_POSTS = 12;
+const PHONE_HEADER = 100;
 
 const started = Date.now();
 let passed = 0;
@@ -184,7 +189,9 @@ async function linksMissedByTab(page) {
       // Keyboard focus must show: an outline (the theme's :focus-visible style).
       const style = getComputedStyle(e.target);
       if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 1) {
-        window.__unmarked.push(`no focus outline on ${e.target.textContent.trim()} (${e.target.getAttribute("href")})`);
+        // Once per link: the presses may go round the page past the first stops again.
+        const problem = `no focus outline on ${e.target.textContent.trim()} (${e.target.getAttribute("href")})`;
+        if (!window.__unmarked.includes(problem)) window.__unmarked.push(problem);
       }
     });
     if (document.activeElement) document.activeElement.blur();
@@ -314,6 +321,66 @@ async function suiteFor(theme, dir, base, browser) {
       return out;
     });
   }
+
+  // The same page types on a phone and on a wide screen: layouts differ (the river's sidebar
+  // only shows on wide screens, the header folds on phones), so axe runs at each width.
+  for (const width of [390, 1920]) {
+    await check(`${theme}: every page type at ${width} px passes axe (light and dark), no third-party request`, async () => {
+      const out = [];
+      const before = thirdParty.length;
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 1080 });
+      for (const t of types) {
+        await page.goto(base + t.url);
+        for (const scheme of ["light", "dark"]) {
+          await page.emulateMedia({ colorScheme: scheme });
+          for (const v of await axeViolations(page)) out.push(`${t.url || "/"} axe ${scheme}: ${v}`);
+        }
+        await page.emulateMedia({ colorScheme: "light" });
+      }
+      for (const u of thirdParty.slice(before)) out.push(`third-party request: ${u}`);
+      await page.close();
+      return out;
+    });
+  }
+
+  await check(`${theme}: the compact river shows at least ${FOLD_POSTS} posts above the fold at 1280×900`, async () => {
+    const { page, problems } = await openPage(context, base);
+    const r = await page.evaluate(() => ({
+      lines: document.querySelectorAll(".post.post-line").length,
+      above: [...document.querySelectorAll(".post")].filter((p) => p.getBoundingClientRect().bottom <= innerHeight).length,
+      days: document.querySelectorAll(".days > .day").length,
+      aside: getComputedStyle(document.querySelector(".river-aside")).display !== "none"
+        && document.querySelector(".river-aside").getBoundingClientRect().left > document.querySelector(".river-main").getBoundingClientRect().right,
+    }));
+    figures.push(`${theme} river at 1280×900: ${r.above} posts above the fold`);
+    const out = [...problems];
+    if (!r.lines) out.push("the river is not in the compact layout");
+    if (r.above < FOLD_POSTS) out.push(`only ${r.above} posts above the fold`);
+    if (r.days < 2) out.push(`${r.days} day headings`);
+    if (!r.aside) out.push("the sidebar is not beside the posts");
+    // The excerpt is one click away, and the click is on a real <details> (no JavaScript).
+    const fold = page.locator(".post-line .post-fold").first();
+    if (await fold.locator(".post-excerpt").isVisible()) out.push("the excerpt shows before the click");
+    await fold.locator(":scope > summary").click();
+    if (!(await fold.locator(".post-excerpt").isVisible())) out.push("the excerpt does not show after the click");
+    for (const v of await axeViolations(page)) out.push(`axe with an excerpt open: ${v}`);
+    await page.close();
+    return out;
+  });
+
+  await check(`${theme}: on a phone (390 px) the header stays under ${PHONE_HEADER} px on every page type`, async () => {
+    const out = [];
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const t of types) {
+      await page.goto(base + t.url);
+      const h = await page.evaluate(() => document.querySelector(".site-header").getBoundingClientRect().height);
+      if (h >= PHONE_HEADER) out.push(`${t.url || "/"}: the header is ${h.toFixed(0)} px tall`);
+    }
+    await page.close();
+    return out;
+  });
 
   await check(`${theme}: an unknown address gets the 404 page, which loads cleanly`, async () => {
     const { page, problems } = await openPage(context, `${base}people/no-such-page/`);
@@ -524,8 +591,8 @@ async function suiteFor(theme, dir, base, browser) {
   // Screenshots, with a fixed clock and no stored state so they are the same every run.
   const shotsDir = keepShots ? path.join(repo, "docs/screenshots") : path.join(path.dirname(dir), "screenshots");
   fs.mkdirSync(shotsDir, { recursive: true });
-  for (const [name, width, height, scheme] of [["phone", 390, 844, "light"], ["desktop", 1280, 900, "light"], ["desktop-dark", 1280, 900, "dark"], ["search", 1280, 640, "light"]]) {
-    if (theme !== "default" && (name === "desktop-dark" || name === "search")) continue;
+  for (const [name, width, height, scheme] of [["phone", 390, 844, "light"], ["desktop", 1280, 900, "light"], ["desktop-dark", 1280, 900, "dark"], ["search", 1280, 640, "light"], ["wide", 1920, 1080, "light"]]) {
+    if (theme !== "default" && (name === "desktop-dark" || name === "search" || name === "wide")) continue;
     await check(`${theme}: screenshot ${name} (${width}px)`, async () => {
       const ctx = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
       await ctx.clock?.setFixedTime?.(FIXED_NOW);

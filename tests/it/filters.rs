@@ -291,7 +291,7 @@ fn show_full_excerpt_or_title_with_the_site_default() {
     for name in ["fulltext", "excerpted", "titled", "bydefault"] {
         server.route(&format!("/{name}.xml"), Route::xml(long_feed(name)));
     }
-    let site = TestSite::new("title = \"T\"\n[river]\nshow = \"title\"\n");
+    let site = TestSite::new("title = \"T\"\n[river]\nshow = \"title\"\nlayout = \"excerpts\"\n");
     site.write(
         "people/a.toml",
         &format!(

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::server::{Route, TestServer};
-use crate::{TestSite, read_tree, rss};
+use crate::{TestSite, read_tree_unclocked, rss};
 
 /// A small deterministic generator (64-bit LCG), so every run kills at the same delays.
 struct Lcg(u64);
@@ -83,7 +83,7 @@ fn killing_a_build_at_random_points_never_loses_the_site_or_the_cache() {
     // The fastest of three: on a machine whose load changes, kills still land mid-build.
     let typical = timings[0].as_micros() as u64;
     let public = site.path().join("public");
-    let reference = read_tree(&public);
+    let reference = read_tree_unclocked(&public);
     assert!(
         reference.len() > 15,
         "a site worth killing: {} files",
@@ -104,7 +104,11 @@ fn killing_a_build_at_random_points_never_loses_the_site_or_the_cache() {
         let _ = child.kill(); // SIGKILL
         child.wait().unwrap();
         let when = format!("round {round}, killed after {delay:?}");
-        assert!(read_tree(&public) == reference, "{when}: the site changed");
+        // A build that won the race wrote the same site, but for its "Updated" time.
+        assert!(
+            read_tree_unclocked(&public) == reference,
+            "{when}: the site changed"
+        );
         check_cache(&site, &urls, &when);
     }
     // Most rounds kill a running build; some builds win the race, and under a changing load
@@ -126,7 +130,10 @@ fn killing_a_build_at_random_points_never_loses_the_site_or_the_cache() {
     }
     let _ = child.kill();
     child.wait().unwrap();
-    assert!(read_tree(&public) == reference, "the site changed");
+    assert!(
+        read_tree_unclocked(&public) == reference,
+        "the site changed"
+    );
     let stale = std::fs::read_to_string(&lock).unwrap_or_default();
     let (code, _, stderr) = site.run(&["build"]);
     assert_eq!(code, 0, "{stderr}");
@@ -136,7 +143,7 @@ fn killing_a_build_at_random_points_never_loses_the_site_or_the_cache() {
         assert!(stderr.contains(&expected), "{stderr}");
     }
     assert!(
-        read_tree(&public) == reference,
+        read_tree_unclocked(&public) == reference,
         "the rebuild gives the same site"
     );
     check_cache(&site, &urls, "after");

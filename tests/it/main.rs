@@ -31,6 +31,7 @@ mod output;
 mod ownership;
 mod parity;
 mod parsing;
+mod reading;
 mod renames;
 mod river;
 mod safety;
@@ -127,6 +128,37 @@ pub fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// Every file under `dir`, as (relative path, bytes), sorted.
+/// `html` without what the build's clock writes: the "Updated <time>" of the river and the
+/// status page (two builds a second apart differ there and nowhere else).
+pub fn unclocked(html: &[u8]) -> Vec<u8> {
+    const START: &[u8] = b"<p class=\"updated\">";
+    let Some(at) = html.windows(START.len()).position(|w| w == START) else {
+        return html.to_vec();
+    };
+    let rest = &html[at..];
+    let end = rest
+        .windows(4)
+        .position(|w| w == b"</p>")
+        .map_or(rest.len(), |e| e + 4);
+    [
+        &html[..at],
+        b"<p class=\"updated\"></p>".as_slice(),
+        &rest[end..],
+    ]
+    .concat()
+}
+
+/// [`read_tree`] with each file [`unclocked`].
+pub fn read_tree_unclocked(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    read_tree(dir)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let bytes = unclocked(&bytes);
+            (path, bytes)
+        })
+        .collect()
+}
+
 pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()

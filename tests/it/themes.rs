@@ -109,7 +109,22 @@ fn the_planet_theme_renders_a_river_by_day_and_falls_back_on_the_default_templat
     assert!(river.contains("<link rel=\"stylesheet\" href=\"./style.css\">"));
     let days = river.matches("<h2 class=\"day\">").count();
     assert!(days >= 5, "{days} day headings");
+    // The compact river by default: a post a line, each under its day.
+    assert!(river.contains("<article class=\"post post-line\">"));
+    assert!(!river.contains("<p class=\"entry-source\">"));
+    // The excerpts layout keeps planet's own posts, under the same day headings.
+    let toml = site.path().join("toluu.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("[river]\n", "")
+            .replace("[build]\n", "[river]\nlayout = \"excerpts\"\n\n[build]\n"),
+    )
+    .unwrap();
+    let river = page(&build(site.path()), "index.html");
+    assert_eq!(river.matches("<h2 class=\"day\">").count(), days);
     assert!(river.contains("<p class=\"entry-source\">"));
+    assert!(!river.contains("post-line"));
     assert!(out.join("planet.css").is_file() && out.join("theme.js").is_file());
     // Pages the planet theme has no template for come from the default theme, with its CSS.
     let person = page(&out, "people/chen-wei/index.html");
@@ -121,7 +136,7 @@ fn the_planet_theme_renders_a_river_by_day_and_falls_back_on_the_default_templat
     // And the default theme's output does not change because planet exists.
     let default = example_copy();
     let default_river = page(&build(default.path()), "index.html");
-    assert!(!default_river.contains("planet.css") && !default_river.contains("class=\"day\""));
+    assert!(!default_river.contains("planet.css") && default_river.contains("class=\"day\""));
 }
 
 #[test]

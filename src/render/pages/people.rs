@@ -44,6 +44,8 @@ struct PersonView<'a> {
     feeds: Vec<SubView<'a>>,
     atom_path: String,
     opml_path: String,
+    /// GitHub's editor on their list, when the site names its repository.
+    edit_url: Option<String>,
 }
 
 impl Renderer<'_> {
@@ -93,6 +95,7 @@ impl Renderer<'_> {
             "people",
         );
         j.vars.insert("people", &people);
+        j.vars.insert("add_yourself", &self.add_yourself_url());
         j
     }
 
@@ -111,6 +114,7 @@ impl Renderer<'_> {
             feeds: self.subscriptions(p),
             atom_path: format!("{path}atom.xml"),
             opml_path: format!("{path}feeds.opml"),
+            edit_url: self.edit_list_url(p),
         };
         let mut j = self.job(
             "person.html",

@@ -1,8 +1,26 @@
-//! The site's river, paginated: the home page is its first page.
+//! The site's river, paginated: the home page is its first page. Each page says when the site
+//! was last updated and carries the sidebar wide screens show beside the posts: the people,
+//! the most used tags, and where to subscribe.
+
+use serde::Serialize;
 
 use crate::index::PostRef;
+use crate::render::format::initials;
 use crate::render::job::PageJob;
 use crate::render::renderer::Renderer;
+use crate::render::views::{Link, ReaderView};
+
+/// The most tags the river's sidebar lists (the most used first).
+const ASIDE_TAGS: usize = 15;
+
+/// The river's sidebar: who reads here, the most used tags, and how to join.
+#[derive(Serialize)]
+struct Aside {
+    people: Vec<ReaderView>,
+    tags: Vec<Link>,
+    /// GitHub's new-file page for a list of one's own, when the site names its repository.
+    add_yourself: Option<String>,
+}
 
 impl Renderer<'_> {
     /// The pages of the river, with their posts' full content.
@@ -19,6 +37,8 @@ impl Renderer<'_> {
         } else {
             index.river.chunks(per_page).collect()
         };
+        let aside = self.aside();
+        let updated = self.updated();
         let mut jobs = Vec::new();
         for (i, chunk) in chunks.iter().enumerate() {
             let number = i + 1;
@@ -41,8 +61,40 @@ impl Renderer<'_> {
             j.full_content = true;
             j.vars
                 .insert("pagination", &self.pagination("", number, chunks.len()));
+            j.vars.insert("layout", self.config.river.layout.name());
+            j.vars.insert("aside", &aside);
+            j.vars.insert("updated", &updated);
             jobs.push(j);
         }
         jobs
+    }
+
+    fn aside(&self) -> Aside {
+        let index = self.index;
+        let mut tags: Vec<_> = index.tags.iter().collect();
+        // Most used first, then by name; the index keeps them by name.
+        tags.sort_by_key(|t| std::cmp::Reverse(t.feeds.len()));
+        Aside {
+            people: index
+                .people
+                .iter()
+                .zip(&self.faces)
+                .map(|(p, face)| ReaderView {
+                    name: p.name.clone(),
+                    path: format!("people/{}/", p.slug),
+                    initials: initials(&p.name),
+                    face: face.clone(),
+                })
+                .collect(),
+            tags: tags
+                .into_iter()
+                .take(ASIDE_TAGS)
+                .map(|t| Link {
+                    title: t.name.clone(),
+                    path: format!("tags/{}/", t.slug),
+                })
+                .collect(),
+            add_yourself: self.add_yourself_url(),
+        }
     }
 }

@@ -18,6 +18,7 @@ impl Renderer<'_> {
         );
         j.vars.insert("feeds", &rows);
         j.vars.insert("counts", &counts);
+        j.vars.insert("updated", &self.updated());
         j
     }
 }

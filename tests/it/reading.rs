@@ -1,0 +1,189 @@
+//! The site as a reader gets it (issue 17): the compact river under day headings with its
+//! sidebar, or the excerpts; feed pages that do not repeat their feed; "Updated" on the river
+//! and the status page only; links into GitHub's editor when `repository` is set; and the
+//! checks of those keys.
+
+use std::fs;
+use std::path::Path;
+
+use crate::themes::example_copy;
+
+/// Appends `extra` to the example's `toluu.toml` (top-level keys go before its first table).
+fn configure(site: &Path, top: &str, tables: &str) {
+    let toml = site.join("toluu.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    let text = text.replacen("\n[", &format!("\n{top}\n["), 1);
+    fs::write(&toml, format!("{text}\n{tables}")).unwrap();
+}
+
+fn build(site: &Path) -> std::path::PathBuf {
+    let options = toluu::BuildOptions {
+        offline: true,
+        ..Default::default()
+    };
+    toluu::build(site, &options).unwrap_or_else(|e| panic!("build failed: {e}"));
+    site.join("public")
+}
+
+fn page(out: &Path, rel: &str) -> String {
+    fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn the_river_is_compact_by_default_under_day_headings_with_a_sidebar() {
+    let site = example_copy();
+    let out = build(site.path());
+    let river = page(&out, "index.html");
+    let lines = river.matches("<article class=\"post post-line\">").count();
+    assert_eq!(lines, 20, "posts_per_page of the example");
+    assert!(!river.contains("<article class=\"post\">"));
+    // Day headings, newest first, each day once.
+    let days: Vec<&str> = river
+        .split("<h2 class=\"day\">")
+        .skip(1)
+        .map(|s| &s[..s.find('<').unwrap()])
+        .collect();
+    assert!(days.len() >= 5, "{days:?}");
+    let mut unique = days.clone();
+    unique.dedup();
+    assert_eq!(unique, days, "a day is one heading");
+    // The excerpt is one click away, in a <details>.
+    assert!(river.contains("<details class=\"post-fold\">"));
+    // The sidebar: everyone, tags, subscribe.
+    let aside = &river[river.find("<aside class=\"river-aside\"").unwrap()..];
+    for person in ["Amara Okafor", "Yusuf Demir"] {
+        assert!(aside.contains(person), "{person}");
+    }
+    assert!(aside.contains("href=\"./tags/"));
+    assert!(aside.contains("href=\"./atom.xml\"") && aside.contains("href=\"./feeds.opml\""));
+    // Without `repository`, nothing links into GitHub's editor.
+    for (path, bytes) in crate::read_tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("github.com/"), "{path} links to GitHub");
+    }
+}
+
+#[test]
+fn layout_excerpts_keeps_the_excerpt_view() {
+    let site = example_copy();
+    configure(site.path(), "", "[river]\nlayout = \"excerpts\"\n");
+    let out = build(site.path());
+    let river = page(&out, "index.html");
+    assert_eq!(river.matches("<article class=\"post\">").count(), 20);
+    assert!(river.contains("<p class=\"post-excerpt\">"));
+    assert!(!river.contains("post-line") && !river.contains("class=\"day\""));
+    assert!(river.contains("<aside class=\"river-aside\""));
+}
+
+#[test]
+fn a_feed_page_does_not_repeat_its_feed_and_readers_on_each_post() {
+    let site = example_copy();
+    let out = build(site.path());
+    let feed = page(&out, "feeds/coding-horror-0b184f/index.html");
+    let posts = &feed[feed.find("<h2 id=\"posts\">").unwrap()..];
+    assert!(posts.matches("<article class=\"post\">").count() > 1);
+    assert!(!posts.contains("class=\"post-feed\""), "{posts}");
+    assert!(!posts.contains("class=\"readers\""), "{posts}");
+    // Once, in the facts above.
+    assert!(feed.contains("<dt>Read by</dt>"));
+    // Long URLs may wrap between their parts.
+    assert!(
+        feed.contains("https://blog.codinghorror.com/<wbr>"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn updated_shows_on_the_river_and_the_status_page_only() {
+    let site = example_copy();
+    let out = build(site.path());
+    // The example's latest fetch, from its committed state.
+    let updated = "<p class=\"updated\">Updated <time datetime=\"2026-11-21T06:00:00Z\">21 Nov 2026, 06:00 UTC</time></p>";
+    for rel in ["index.html", "page/2/index.html", "status/index.html"] {
+        assert!(page(&out, rel).contains(updated), "{rel}");
+    }
+    for (path, bytes) in crate::read_tree(&out) {
+        if ["index.html", "status/index.html"].contains(&path.as_str()) || path.starts_with("page/")
+        {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("class=\"updated\""),
+            "{path} says when it was updated"
+        );
+    }
+}
+
+#[test]
+fn a_repository_gives_edit_add_and_add_yourself_links() {
+    let site = example_copy();
+    configure(
+        site.path(),
+        "repository = \"https://github.com/tuesday/reading\"\nbranch = \"trunk\"\nsite_dir = \"site\"",
+        "",
+    );
+    let out = build(site.path());
+    let person = page(&out, "people/hana-sato/index.html");
+    let edit = "https://github.com/tuesday/reading/edit/trunk/site/people/hana-sato.opml";
+    assert!(person.contains(&format!(
+        "<a href=\"{edit}\" rel=\"noopener\">Edit this list</a>"
+    )));
+    let suggestions = &person[person.find("id=\"suggested\"").unwrap()..];
+    let adds = suggestions
+        .matches(&format!(
+            "<a href=\"{edit}\" rel=\"noopener\">Add to my list"
+        ))
+        .count();
+    assert_eq!(
+        adds,
+        suggestions.matches("<li class=\"suggestion\">").count()
+    );
+    assert!(adds > 0);
+    let people = page(&out, "people/index.html");
+    let new = "https://github.com/tuesday/reading/new/trunk/site/people?filename=your-name.toml&amp;value=";
+    assert!(people.contains(new), "{people}");
+    assert!(people.contains("name+%3D+%22Your+Name%22"));
+    assert!(
+        page(&out, "index.html").contains(new),
+        "the river's sidebar"
+    );
+}
+
+#[test]
+fn a_typo_in_layout_or_repository_is_named_with_its_line() {
+    let site = crate::TestSite::new(
+        "title = \"x\"\nrepository = \"https://gitlab.com/a/b\"\nbranch = \"a b\"\n[river]\nlayout = \"compat\"\n",
+    );
+    site.person("ana", "Ana", &[]);
+    let (code, _, stderr) = site.run(&["check"]);
+    assert_eq!(code, 2, "{stderr}");
+    for expected in [
+        "toluu.toml:5:10: unknown variant `compat`, expected `compact` or `excerpts`",
+        "toluu.toml:2:1: repository 'https://gitlab.com/a/b' is not the address of a GitHub repository, expected e.g. 'https://github.com/you/reading'",
+        "toluu.toml:3:1: branch 'a b' is not a git branch name",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_site_override_of_the_post_component_keeps_working() {
+    // Written before feed pages had their own post component: same arguments as ever.
+    let site = example_copy();
+    let templates = site.path().join("templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("components.html"),
+        "{% component toluu.post(post: map, level: integer = 2, @root) %}\
+         <article class=\"mine\">{{ post.title }}</article>{% endcomponent toluu.post %}\n",
+    )
+    .unwrap();
+    configure(site.path(), "", "[river]\nlayout = \"excerpts\"\n");
+    let out = build(site.path());
+    assert!(page(&out, "index.html").contains("<article class=\"mine\">"));
+    assert!(page(&out, "people/chen-wei/index.html").contains("<article class=\"mine\">"));
+}
