@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use tera::Tera;
 
+use super::fingerprints::Fingerprint;
 use super::format::{date_iso, date_text, initials};
 use super::markdown;
 use super::theme::Theme;
@@ -34,8 +35,11 @@ pub(super) struct Renderer<'a> {
     pub(super) dates: Vec<Vec<Option<PostDates>>>,
     /// For each feed: the link to its page.
     pub(super) feed_links: Vec<Link>,
-    /// Whether pages are fingerprinted (when rendering ahead, or after rendering ahead).
+    /// Whether pages are fingerprinted (when the site is written, not when it is served).
     pub(super) fingerprints: bool,
+    /// What every page shares, in each page's fingerprint: the templates, the configuration,
+    /// the base URL, the extra pages' links and toluu's version.
+    pub(super) salt: [u8; 32],
     /// For each feed, for each item: the digest of its post, without and with its full
     /// content, computed on first use (only when pages are fingerprinted).
     pub(super) post_digests: Vec<Vec<[OnceLock<[u8; 32]>; 2]>>,
@@ -70,7 +74,13 @@ impl<'a> Renderer<'a> {
             format!("{base_url}/")
         };
         let pages = read_extra_pages(site)?;
+        let salt = if fingerprints {
+            salt(site, theme, &base_url, &pages)?
+        } else {
+            [0; 32]
+        };
         let renderer = Renderer {
+            salt,
             tera,
             index,
             config: &site.config,
@@ -113,6 +123,26 @@ impl<'a> Renderer<'a> {
         };
         Ok((renderer, pages))
     }
+}
+
+/// The fingerprint of what every page of the build shares.
+fn salt(
+    site: &Site,
+    theme: &Theme,
+    base_url: &str,
+    pages: &[ExtraPage],
+) -> Result<[u8; 32], String> {
+    let mut f = Fingerprint::new();
+    f.text(env!("CARGO_PKG_VERSION"))
+        .text(&format!("{:?}", site.config))
+        .text(base_url);
+    for (name, source) in theme.template_sources(&site.root)? {
+        f.text(&name).text(&source);
+    }
+    for page in pages {
+        f.text(&page.slug).text(&page.title);
+    }
+    Ok(f.finish().unwrap_or_default())
 }
 
 /// The site's extra pages, read from their markdown files.
