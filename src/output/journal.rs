@@ -12,7 +12,31 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{remove_tree, sibling};
+use rayon::prelude::*;
+
+/// The path beside `out` that a build keeps its `tag` at (`.public.new`, `.public.journal`).
+pub(crate) fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_owned());
+    out.with_file_name(format!(".{name}.{tag}"))
+}
+
+/// Removes a directory tree, its entries in parallel (thousands of small files).
+pub(crate) fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|path| {
+        if fs::symlink_metadata(path)?.is_dir() {
+            remove_tree(path)
+        } else {
+            fs::remove_file(path)
+        }
+    })?;
+    fs::remove_dir(dir)
+}
 
 /// What a build changes in its output directory.
 #[derive(Debug, Serialize, Deserialize)]

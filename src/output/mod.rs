@@ -26,15 +26,8 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::render::{OutputFile, PageStore};
-use journal::Journal;
-
-pub(crate) fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_owned());
-    out.with_file_name(format!(".{name}.{tag}"))
-}
+pub(crate) use journal::sibling;
+use journal::{Journal, remove_tree};
 
 /// Finishes what a killed build left: its journal, if it had written one (then the new site
 /// is moved into place), else its staging directory is removed (the old site stays). Also puts
@@ -228,21 +221,6 @@ fn files_not_in(out: &Path, files: &HashMap<String, (u64, bool)>) -> io::Result<
     }
     extra.sort();
     Ok(extra)
-}
-
-/// Removes a directory tree, its entries in parallel (thousands of small files).
-pub(crate) fn remove_tree(dir: &Path) -> io::Result<()> {
-    let entries: Vec<PathBuf> = fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    entries.par_iter().try_for_each(|path| {
-        if fs::symlink_metadata(path)?.is_dir() {
-            remove_tree(path)
-        } else {
-            fs::remove_file(path)
-        }
-    })?;
-    fs::remove_dir(dir)
 }
 
 /// Whether the file at `path` holds exactly `bytes`.

@@ -93,10 +93,41 @@ pub fn render_site_into(
     sink: Sink<'_>,
 ) -> Result<RenderedSite, String> {
     let (renderer, pages) = Renderer::new(site, index, theme, base_url, store.is_some())?;
-    let mut jobs = renderer.page_jobs(&pages);
+    let jobs = renderer.page_jobs(&pages);
     let statics = theme.static_files(&site.root)?;
     let emit = Emitter::new(&statics, sink);
     let sitemap = renderer.sitemap(jobs.iter().map(|job| job.path.as_str()));
+    let mut done = render_pages(&renderer, jobs, store, &emit)?;
+    emit.emit(renderer.render_404()?)?;
+    let xml = renderer.xml_files();
+    let redirects = renderer.redirects(&xml);
+    for file in xml.into_iter().chain(redirects) {
+        emit.emit(file)?;
+    }
+    emit.emit(sitemap)?;
+    emit.emit(OutputFile {
+        path: search::SEARCH_PATH.to_owned(),
+        bytes: search::search_index(index),
+    })?;
+    let mut files = emit.count();
+    for (path, bytes) in statics {
+        sink(OutputFile { path, bytes })?;
+        files += 1;
+    }
+    done.files = files;
+    done.kept.sort();
+    done.fingerprints.sort();
+    Ok(done)
+}
+
+/// Renders the page jobs in parallel into `emit`, but those `store` has with the same
+/// fingerprint: which were rendered, which kept, and their fingerprints.
+fn render_pages(
+    renderer: &Renderer<'_>,
+    jobs: Vec<job::PageJob>,
+    store: Option<&PageStore>,
+    emit: &Emitter<'_>,
+) -> Result<RenderedSite, String> {
     let done = Mutex::new(RenderedSite {
         salt: renderer.salt,
         ..RenderedSite::default()
@@ -106,7 +137,7 @@ pub fn render_site_into(
             .map(|mut d| f(&mut d))
             .map_err(|e| e.to_string())
     };
-    jobs.par_drain(..)
+    jobs.into_par_iter()
         .try_for_each(|job| match renderer.render(job, store)? {
             // A page a static file now replaces is not kept: the static file is written.
             Page::Kept(path, fingerprint) if !emit.is_static(&path) => {
@@ -128,25 +159,5 @@ pub fn render_site_into(
                 })
             }
         })?;
-    emit.emit(renderer.render_404()?)?;
-    let xml = renderer.xml_files();
-    let redirects = renderer.redirects(&xml);
-    for file in xml.into_iter().chain(redirects) {
-        emit.emit(file)?;
-    }
-    emit.emit(sitemap)?;
-    emit.emit(OutputFile {
-        path: search::SEARCH_PATH.to_owned(),
-        bytes: search::search_index(index),
-    })?;
-    let mut files = emit.count();
-    for (path, bytes) in statics {
-        sink(OutputFile { path, bytes })?;
-        files += 1;
-    }
-    let mut done = done.into_inner().map_err(|e| e.to_string())?;
-    done.files = files;
-    done.kept.sort();
-    done.fingerprints.sort();
-    Ok(done)
+    done.into_inner().map_err(|e| e.to_string())
 }

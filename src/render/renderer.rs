@@ -74,13 +74,8 @@ impl<'a> Renderer<'a> {
             format!("{base_url}/")
         };
         let pages = read_extra_pages(site)?;
-        let salt = if fingerprints {
-            salt(site, theme, &base_url, &pages)?
-        } else {
-            [0; 32]
-        };
         let renderer = Renderer {
-            salt,
+            salt: salt(site, theme, &base_url, &pages, fingerprints)?,
             tera,
             index,
             config: &site.config,
@@ -125,13 +120,18 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The fingerprint of what every page of the build shares.
+/// The fingerprint of what every page of the build shares (none when pages are not
+/// fingerprinted).
 fn salt(
     site: &Site,
     theme: &Theme,
     base_url: &str,
     pages: &[ExtraPage],
+    fingerprinted: bool,
 ) -> Result<[u8; 32], String> {
+    if !fingerprinted {
+        return Ok([0; 32]);
+    }
     let mut f = Fingerprint::new();
     f.text(env!("CARGO_PKG_VERSION"))
         .text(&format!("{:?}", site.config))
