@@ -10,8 +10,10 @@ they live elsewhere). Everything binds to 127.0.0.1. Stdlib only.
     python3 bench/bench.py --feeds 1000 --items 100 --scenarios offline   # 100,000 posts
     python3 bench/bench.py --feeds 100 --peer osmosfeed                   # with the peer
 
-For each scenario it prints wall time, CPU time (user+sys), peak RSS, files written, the
-requests and bytes the farm saw, and the ideal fetch time N x latency / concurrency.
+For each scenario it prints wall time, CPU time (user+sys), peak RSS, files in the site,
+the pages rendered and files changed (from toluu's --report), the requests and bytes the farm
+saw, and the ideal fetch time N x latency / concurrency; then each figure that has a target
+(issue 18) with its ratio to the target (<= 1.00 is met).
 """
 
 from __future__ import annotations
@@ -73,7 +75,9 @@ class Farm:
         self.proc = subprocess.Popen(
             [sys.executable, str(shared / "feedfarm.py"), "--feeds", str(feeds), "--items", str(items),
              "--latency-ms", str(latency_ms), "--port", "0", "--seed", str(seed),
-             "--max-seconds", "3600", "--anchor", "2026-11-01"],
+             "--max-seconds", "3600", "--anchor", "2026-11-01",
+             # One feed in `feeds` gains a post at each /bump (the "new post" scenario).
+             "--churn", repr(1 / max(feeds, 1))],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline()
         m = re.search(r"READY http://127\.0\.0\.1:(\d+)", line)
@@ -98,6 +102,11 @@ class Farm:
         with ThreadPoolExecutor(max_workers=32) as pool:
             list(pool.map(get, range(feeds)))
         return time.perf_counter() - start
+
+    def bump(self) -> None:
+        """One feed (the farm's churn) gains a new post."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/bump", timeout=10) as r:
+            r.read()
 
     def stats(self, reset: bool = False) -> dict:
         url = f"http://127.0.0.1:{self.port}/stats" + ("?reset=1" if reset else "")
@@ -127,8 +136,8 @@ def main() -> int:
     ap.add_argument("--latency-ms", type=int, default=100)
     ap.add_argument("--concurrency", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--scenarios", default="cold,warm,offline,rebuild",
-                    help="comma-separated: cold, warm, offline, rebuild")
+    ap.add_argument("--scenarios", default="cold,warm,offline,rebuild,newpost",
+                    help="comma-separated: cold, warm, offline, rebuild, newpost")
     ap.add_argument("--peer", default="", help="'osmosfeed' to measure the peer on the same farm")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "toluu-bench")
     ap.add_argument("--json", type=Path, help="also write the results as JSON")
@@ -163,8 +172,11 @@ def main() -> int:
 
         def toluu(name: str, *extra: str):
             farm.stats(reset=True)
-            m = measured([str(args.toluu), "build", str(site), "-q", *extra])
+            report = args.work / f"report-{os.getpid()}.json"
+            m = measured([str(args.toluu), "build", str(site), "-q", "--report", str(report), *extra])
             s = farm.stats()
+            rep = json.loads(report.read_text()) if report.exists() else {}
+            report.unlink(missing_ok=True)
             if m["code"] != 0:
                 print(m["stderr"], file=sys.stderr)
                 raise SystemExit(f"toluu {name} build failed ({m['code']})")
@@ -172,7 +184,8 @@ def main() -> int:
                             "files": count_files(site / "public"), "requests": s.get("requests", 0),
                             "conditional": s.get("feed_conditional_requests", 0),
                             "not_modified": s.get("feed_304", 0), "bytes": s.get("bytes_sent", 0),
-                            "ideal": ideal if name in ("cold", "warm") else 0.0})
+                            "rendered": rep.get("pages_rendered", 0), "changed": rep.get("files_changed", 0),
+                            "ideal": ideal if name in ("cold", "warm", "new post") else 0.0})
             print_row(results[-1])
 
         print_header()
@@ -193,6 +206,9 @@ def main() -> int:
                 text = person.read_text()
                 person.write_text(text.replace("name = ", "# edited by the benchmark\nname = ", 1))
                 toluu("rebuild, one list changed", "--offline")
+            elif name == "newpost":
+                farm.bump()
+                toluu("new post")
             else:
                 raise SystemExit(f"unknown scenario {name}")
 
@@ -204,6 +220,7 @@ def main() -> int:
 
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
+    print_targets(args, results)
     peer = {r["scenario"]: r for r in results if r["tool"] == "osmosfeed"}
     for r in results:
         if r["tool"] == "toluu" and r["scenario"] in peer:
@@ -212,15 +229,49 @@ def main() -> int:
     return 0
 
 
+def targets(args, scenario: str, ideal: float) -> dict:
+    """Issue 18's targets for a scenario of this run: {figure: limit}."""
+    big = args.feeds >= 10000
+    standard = args.feeds == 1000 and args.items == 20 and args.latency_ms == 100 and args.concurrency == 64
+    if scenario == "cold":
+        if big:
+            return {"wall": 1.5 * ideal + 5, "rss_mb": 1024}
+        return {"wall": 1.5 * ideal + 1, **({"cpu": 3.0, "rss_mb": 250} if standard else {})}
+    if scenario == "warm":
+        return {"wall": 1.3 * ideal, **({"cpu": 0.6, "rss_mb": 150} if standard else {})}
+    if scenario == "offline" and args.feeds == 1000 and args.items == 100:
+        return {"wall": 3.0, "rss_mb": 400}
+    if scenario == "rebuild, one list changed" and standard:
+        return {"wall": 0.5}
+    return {}
+
+
+def print_targets(args, results: list[dict]) -> None:
+    rows = [r for r in results if r["tool"] == "toluu"]
+    lines = []
+    for r in rows:
+        ideal = args.feeds * args.latency_ms / 1000 / args.concurrency
+        for figure, limit in targets(args, r["scenario"], ideal).items():
+            unit = {"wall": "s wall", "cpu": "s CPU", "rss_mb": "MB peak RSS"}[figure]
+            lines.append(f"# target {r['scenario']}: {r[figure]:.2f} {unit} / {limit:.2f} = "
+                         f"{r[figure] / limit:.2f}x {'(met)' if r[figure] <= limit else '(NOT met)'}")
+        if r["scenario"] == "new post":
+            lines.append(f"# new post: {r['rendered']} pages rendered, {r['changed']} files changed "
+                         f"(of {r['files']})")
+    for line in lines:
+        print(line, flush=True)
+
+
 def print_header():
     print(f"| {'tool':9} | {'scenario':26} | {'wall s':>7} | {'cpu s':>6} | {'peak RSS MB':>11} | {'files':>6} "
-          f"| {'requests':>8} | {'cond.':>6} | {'304':>5} | {'MB sent':>7} | {'ideal s':>7} |")
-    print("|" + "|".join("-" * w for w in (11, 28, 9, 8, 13, 8, 10, 8, 7, 9, 9)) + "|", flush=True)
+          f"| {'rendered':>8} | {'changed':>7} | {'requests':>8} | {'cond.':>6} | {'304':>5} | {'MB sent':>7} "
+          f"| {'ideal s':>7} |")
+    print("|" + "|".join("-" * w for w in (11, 28, 9, 8, 13, 8, 10, 9, 10, 8, 7, 9, 9)) + "|", flush=True)
 
 
 def print_row(r: dict):
     print(f"| {r['tool']:9} | {r['scenario']:26} | {r['wall']:7.2f} | {r['cpu']:6.2f} | {r['rss_mb']:11.0f} "
-          f"| {r['files']:6} | {r['requests']:8} | {r['conditional']:6} | {r['not_modified']:5} "
+          f"| {r['files']:6} | {r.get('rendered', 0):8} | {r.get('changed', 0):7} | {r['requests']:8} | {r['conditional']:6} | {r['not_modified']:5} "
           f"| {r['bytes'] / 1e6:7.1f} | {r['ideal']:7.2f} |", flush=True)
 
 

@@ -41,27 +41,27 @@ pub struct Rendered {
 }
 
 /// Builds the site in `site_dir`: the whole pipeline. Pages go to disk as they are rendered
-/// (in parallel), so the whole site is never held in memory. While the feeds are fetched,
-/// the pages are rendered ahead from the cache; afterwards only the pages whose inputs
-/// changed are rendered again (see [`render::Ahead`]).
+/// (in parallel), so the whole site is never held in memory. A page whose fingerprint (what it
+/// is made of) is the one the previous build kept in the state is not rendered again, and a
+/// file whose bytes did not change is not touched (see [`output`]).
 pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Error> {
     let mut clock = report::Stopwatch::default();
     let loaded = pipeline::load(site_dir, options, pipeline::Writes::Site)?;
     clock.lap("load");
-    let output = pipeline::Output::begin(&loaded.output_dir)?;
-    let (states, ahead) = pipeline::refresh_rendering_ahead(&loaded, &output, options)?;
+    let output = pipeline::Output::begin(&loaded.output_dir, &loaded.state_dir())?;
+    let states = pipeline::refresh_feeds(&loaded, &options.observer)?;
     clock.lap("refresh");
-    let (report, index) = pipeline::index_feeds(site_dir, &loaded, states);
+    let (mut report, index) = pipeline::index_feeds(site_dir, &loaded, states);
     clock.lap("index");
-    let rendered = pipeline::render_into(&loaded, &index, ahead.as_ref(), &output)?;
+    let rendered = pipeline::render_into(&loaded, &index, &output)?;
     drop(index);
-    clock.lap("render and write");
-    let (files, changed) = output.finish(&rendered.stale)?;
-    clock.lap("swap");
-    let mut report = report;
-    report.pages_rendered_ahead = ahead.as_ref().map_or(0, render::Ahead::len);
-    report.pages_kept = rendered.kept;
-    Ok(report.finish(loaded.release(), files, changed, &clock))
+    clock.lap("render");
+    report.pages_rendered = rendered.rendered;
+    report.pages_kept = rendered.kept.len();
+    let written = output.finish(rendered)?;
+    report.files_removed = written.removed;
+    clock.lap("write");
+    Ok(report.finish(loaded.release(), written.files, written.changed, &clock))
 }
 
 /// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).

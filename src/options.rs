@@ -24,9 +24,6 @@ pub struct BuildOptions {
     pub fetch_missing_only: bool,
     /// Told about each feed as it is refreshed (progress bars).
     pub observer: refresh::Observer,
-    /// Do not render pages ahead from the cache while fetching: render each page once, after
-    /// the fetch (the site is the same; this only spends less CPU while fetching).
-    pub no_render_ahead: bool,
 }
 
 /// Options of `toluu fetch`: refresh the state without building.

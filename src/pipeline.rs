@@ -1,6 +1,7 @@
 //! The steps of [`crate::build`] that join two stages: what a build knows before it fetches
-//! ([`Loaded`]), the fetch with the pages rendered ahead beside it, the index with the lists'
-//! git history, and the final rendering into the one writer. Each is called once, in order.
+//! ([`Loaded`]), the fetch, the index with the lists' git history, and the rendering into the
+//! one writer, which keeps the pages whose fingerprint did not change. Each is called once,
+//! in order.
 
 use std::path::{Path, PathBuf};
 
@@ -35,10 +36,10 @@ impl Loaded {
         self.output_dir
     }
 
-    /// Whether to render pages ahead from the cache while fetching: when the build fetches
-    /// every feed and the cache holds some of them.
-    fn renders_ahead(&self) -> bool {
-        self.mode == refresh::Mode::All && self.urls.iter().any(|u| self.cache.path_for(u).exists())
+    /// The state directory (`.toluu/`, where the cache is).
+    pub(crate) fn state_dir(&self) -> PathBuf {
+        let cache = self.cache.dir();
+        cache.parent().unwrap_or(cache).to_owned()
     }
 }
 
@@ -46,16 +47,35 @@ impl Loaded {
 pub(crate) struct Output {
     pub(crate) writer: SiteWriter,
     dir: PathBuf,
+    /// Where the pages' fingerprints are kept between builds.
+    store: PathBuf,
 }
 
+/// The file in the state directory that keeps the pages' fingerprints.
+pub(crate) const PAGE_STORE: &str = "pages";
+
 impl Output {
-    /// Starts writing the site into `dir` (beside the old one, swapped in at the end).
-    pub(crate) fn begin(dir: &Path) -> Result<Self, Error> {
+    /// Starts writing the site into `dir` (the changed files are staged beside it and moved
+    /// in at the end), its pages' fingerprints kept in `state_dir`.
+    pub(crate) fn begin(dir: &Path, state_dir: &Path) -> Result<Self, Error> {
         let writer = SiteWriter::begin(dir).map_err(|e| cannot_write(dir, &e))?;
         Ok(Output {
             writer,
             dir: dir.to_owned(),
+            store: state_dir.join(PAGE_STORE),
         })
+    }
+
+    /// The output directory as the store names it: absolute, so that a build from another
+    /// working directory finds the same store.
+    fn store_key(&self) -> PathBuf {
+        let parent = self.dir.parent().filter(|p| !p.as_os_str().is_empty());
+        match (parent.map(std::fs::canonicalize), self.dir.file_name()) {
+            (Some(Ok(parent)), Some(name)) => parent.join(name),
+            _ => {
+                std::fs::canonicalize(".").map_or_else(|_| self.dir.clone(), |d| d.join(&self.dir))
+            }
+        }
     }
 
     /// The sink pages are rendered into: each page is written as it is rendered.
@@ -67,15 +87,20 @@ impl Output {
         }
     }
 
-    /// Removes the pages the site no longer has, then swaps the new site in: (files, changed).
-    pub(crate) fn finish(self, stale: &[String]) -> Result<(usize, usize), Error> {
-        for path in stale {
-            self.writer
-                .remove(path)
-                .map_err(|e| cannot_write(&self.dir, &e))?;
-        }
-        let dir = self.dir;
-        self.writer.finish().map_err(|e| cannot_write(&dir, &e))
+    /// Moves the changed files in, removes the files the site no longer has, and keeps the
+    /// pages' fingerprints for the next build, all in one journal.
+    pub(crate) fn finish(
+        self,
+        rendered: render::RenderedSite,
+    ) -> Result<crate::output::Written, Error> {
+        let fail = |e: std::io::Error| cannot_write(&self.dir, &e);
+        let lengths = self.writer.lengths().map_err(fail)?;
+        let store = crate::output::page_store(rendered.salt, rendered.fingerprints, &lengths);
+        let text = store.to_text(&self.store_key());
+        let dir = self.dir.clone();
+        self.writer
+            .finish(Some((self.store, text.into_bytes())))
+            .map_err(|e| cannot_write(&dir, &e))
     }
 }
 
@@ -83,42 +108,32 @@ fn cannot_write(dir: &Path, e: &dyn std::fmt::Display) -> Error {
     Error::Build(format!("{}: cannot write the site: {e}", dir.display()))
 }
 
-/// Fetches every feed while, when the cache already holds some, the pages are rendered ahead
-/// from it into `output` (see [`render::Ahead`]).
-pub(crate) fn refresh_rendering_ahead(
-    loaded: &Loaded,
-    output: &Output,
-    options: &BuildOptions,
-) -> Result<(Vec<refresh::FeedState>, Option<render::Ahead>), Error> {
-    let sink = output.sink();
-    let (states, ahead) = std::thread::scope(|scope| {
-        let ahead = (loaded.renders_ahead() && !options.no_render_ahead)
-            .then(|| scope.spawn(|| render_ahead(loaded, &sink)));
-        let states = refresh_feeds(loaded, &options.observer);
-        // Rendering ahead is only a head start: if it failed, everything is rendered below.
-        let ahead = ahead.and_then(|h| h.join().ok()).and_then(Result::ok);
-        (states, ahead)
-    });
-    Ok((states?, ahead))
-}
-
-/// Renders every page that was not rendered ahead with the same inputs into `output`.
+/// Renders every page whose fingerprint changed since the previous build into `output`, and
+/// notes the others as kept.
 pub(crate) fn render_into(
     loaded: &Loaded,
     index: &index::SiteIndex,
-    ahead: Option<&render::Ahead>,
     output: &Output,
 ) -> Result<render::RenderedSite, Error> {
+    let store = render::PageStore::read(&output.store, &output.store_key());
     let sink = output.sink();
-    render::render_site_into(
+    let rendered = render::render_site_into(
         &loaded.site,
         index,
         &loaded.theme,
         &loaded.base_url,
-        ahead,
+        Some(&store),
         &sink,
     )
-    .map_err(Error::Build)
+    .map_err(Error::Build)?;
+    for path in &rendered.kept {
+        let len = store.len_of(path).unwrap_or_default();
+        output
+            .writer
+            .keep(path, len)
+            .map_err(|e| cannot_write(&output.dir, &e))?;
+    }
+    Ok(rendered)
 }
 
 /// What a build is for: writing the site to its output directory (`build`), or rendering it
@@ -270,21 +285,4 @@ fn pictures(
         .join("icons");
     let now = chrono::Utc::now();
     refresh::icons::refresh_pictures(&wanted, &loaded.site.config.fetch, &dir, online, now)
-}
-
-/// Renders the pages from what the cache holds now, before the fetch ends.
-fn render_ahead(loaded: &Loaded, sink: render::Sink<'_>) -> Result<render::Ahead, String> {
-    let cfg = &loaded.site.config;
-    let states = refresh::refresh_observed(
-        &loaded.urls,
-        &cfg.fetch,
-        &cfg.build,
-        &loaded.cache,
-        refresh::Mode::Offline,
-        &refresh::Observer::default(),
-    )?;
-    let pictures = pictures(loaded, &states, false);
-    let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
-    index.pictures = pictures;
-    render::render_pages_ahead(&loaded.site, &index, &loaded.theme, &loaded.base_url, sink)
 }

@@ -65,10 +65,13 @@ pub struct BuildReport {
     pub millis: u128,
     /// Wall time of each stage of the build, in order (`build -v` prints them).
     pub stages: Vec<StageTime>,
-    /// Pages rendered ahead from the cache while the feeds were fetched.
-    pub pages_rendered_ahead: usize,
-    /// How many of them were kept, their inputs unchanged after the fetch.
+    /// HTML pages rendered (their fingerprint changed since the previous build, or it had
+    /// none).
+    pub pages_rendered: usize,
+    /// HTML pages not rendered: their fingerprint is the one the previous build kept.
     pub pages_kept: usize,
+    /// Files of the previous site that the new one does not have, removed.
+    pub files_removed: usize,
 }
 
 /// How long one stage of a build took.
@@ -174,8 +177,9 @@ impl BuildReport {
             files_changed: 0,
             millis: 0,
             stages: Vec::new(),
-            pages_rendered_ahead: 0,
+            pages_rendered: 0,
             pages_kept: 0,
+            files_removed: 0,
         }
     }
 

@@ -16,12 +16,10 @@ pub fn stages_line(report: &BuildReport) -> String {
         .map(|s| format!("{} {} ms", s.stage, s.millis))
         .collect();
     let mut line = format!("stages: {}", stages.join(" · "));
-    if report.pages_rendered_ahead > 0 {
-        line.push_str(&format!(
-            "; {} pages rendered ahead, {} of them kept",
-            report.pages_rendered_ahead, report.pages_kept
-        ));
-    }
+    line.push_str(&format!(
+        "; {} pages rendered, {} kept; {} files changed, {} removed",
+        report.pages_rendered, report.pages_kept, report.files_changed, report.files_removed
+    ));
     line
 }
 

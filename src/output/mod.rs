@@ -1,13 +1,21 @@
-//! Writing the built site: the one writer. The whole output directory is written beside the
-//! old one and swapped in, so a build that fails or is killed never leaves a half-written
-//! site. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`: at every instant the
-//! output directory holds a complete site, the old or the new. Elsewhere it is two renames,
-//! and [`recover`] puts the old site back if a build died between them.
+//! Writing the built site: the one writer. A build changes only the files whose bytes changed:
+//! each is written into a staging directory beside the output (`.public.new`), and only when
+//! every file of the site is rendered are they moved into place, one rename each, with the
+//! files the site no longer has removed. The point of no return is a journal
+//! (`.public.journal`) written, by a rename, once everything is staged: a
+//! build that fails or is killed before it leaves the previous site and its fingerprints as
+//! they were (the staging directory is removed by the next build); one killed after it has
+//! its journal finished by the next build, before that build does anything else. Every file
+//! of the output is whole at every instant, its old bytes or its new ones. Files whose bytes
+//! did not change are not touched at all: same inode, same modification time (deploys that
+//! sync by mtime stay small).
 //!
 //! Every output carries a marker file ([`claim::MARKER`]); [`claim::check`] says whether a
-//! directory may be replaced at all, before a build starts.
+//! directory may be written at all, before a build starts. The output directory is toluu's: a
+//! file in it that the new site does not have is removed.
 
 pub mod claim;
+mod journal;
 
 use std::collections::HashMap;
 use std::fs;
@@ -17,185 +25,207 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::render::OutputFile;
+use crate::render::{OutputFile, PageStore};
+pub(crate) use journal::sibling;
+use journal::{Journal, remove_tree};
 
-pub(crate) fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_owned());
-    out.with_file_name(format!(".{name}.{tag}"))
-}
-
-/// Puts back the previous output if an earlier build was killed between its two renames.
+/// Finishes what a killed build left: its journal, if it had written one (then the new site
+/// is moved into place), else its staging directory is removed (the old site stays). Also puts
+/// back the output an older toluu was killed between its two renames.
 pub fn recover(out: &Path) -> io::Result<()> {
     let old = sibling(out, "old");
     if !out.exists() && old.is_dir() {
         fs::rename(&old, out)?;
     }
-    Ok(())
+    journal::recover(out)
 }
 
-/// Writes `files` as the new content of `out`, replacing the old content at once. A file whose
-/// bytes did not change is hard-linked from the old site instead of written again, so it keeps
-/// its inode and modification time (deploys that sync by mtime stay small). Returns how many
-/// files were new or changed.
+/// Writes `files` as the new content of `out`. Returns how many files were new or changed.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<usize> {
     let writer = SiteWriter::begin(out)?;
     files.par_iter().try_for_each(|file| writer.write(file))?;
-    Ok(writer.finish()?.1)
+    Ok(writer.finish(None)?.changed)
+}
+
+/// What [`SiteWriter::finish`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// How many files the site has.
+    pub files: usize,
+    /// How many of them were new or changed (moved into place).
+    pub changed: usize,
+    /// How many files of the previous site were removed.
+    pub removed: usize,
 }
 
 /// The writer of one build, fed file by file as pages are rendered (from any thread), so the
-/// whole site is never held in memory: [`SiteWriter::begin`] prepares a fresh directory beside
-/// `out`, [`SiteWriter::write`] puts each file in it (hard-linked from the old site when its
-/// bytes did not change), and [`SiteWriter::finish`] swaps it in. A writer dropped without
-/// `finish` leaves the old site in place.
+/// whole site is never held in memory: [`SiteWriter::begin`] prepares an empty staging
+/// directory beside `out`, [`SiteWriter::write`] stages each file whose bytes differ from the
+/// file in `out`, [`SiteWriter::keep`] notes a file left as it is, and [`SiteWriter::finish`]
+/// moves the staged files in. A writer dropped without `finish` leaves the old site in place.
 #[derive(Debug)]
 pub struct SiteWriter {
     out: PathBuf,
-    tmp: PathBuf,
-    old: PathBuf,
-    /// Every file written, and whether its bytes are new or changed.
-    written: Mutex<HashMap<String, bool>>,
+    staging: PathBuf,
+    /// Every file of the new site: its length, and whether it is staged (new or changed).
+    files: Mutex<HashMap<String, (u64, bool)>>,
 }
 
 impl SiteWriter {
-    /// Prepares an empty directory beside `out` for the new site.
+    /// Finishes or undoes what a killed build left ([`recover`]) and prepares an empty staging
+    /// directory beside `out`.
     pub fn begin(out: &Path) -> io::Result<Self> {
         recover(out)?;
         if let Some(parent) = out.parent() {
             fs::create_dir_all(parent)?;
         }
-        let tmp = sibling(out, "new");
-        let old = sibling(out, "old");
-        for stale in [&tmp, &old] {
-            if stale.exists() {
-                remove_site(stale)?;
-            }
+        let staging = sibling(out, "new");
+        if staging.exists() {
+            remove_tree(&staging)?;
         }
-        fs::create_dir_all(&tmp)?;
-        fs::write(tmp.join(claim::MARKER), claim::MARKER_TEXT)?;
+        fs::create_dir_all(&staging)?;
         Ok(SiteWriter {
             out: out.to_owned(),
-            tmp,
-            old,
-            written: Mutex::new(HashMap::new()),
+            staging,
+            files: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Writes one file of the new site; writing a path again replaces what was written.
+    /// Writes one file of the new site (staged, unless `out` already holds these bytes);
+    /// writing a path again replaces what was written.
     pub fn write(&self, file: &OutputFile) -> io::Result<()> {
-        let path = self.tmp.join(&file.path);
-        if let Some(dir) = path.parent() {
+        let staged = self.staging.join(&file.path);
+        let again = self.record(&file.path, file.bytes.len() as u64, true)?;
+        if again.is_some_and(|(_, staged)| staged) {
+            fs::remove_file(&staged)?;
+        }
+        if unchanged(&self.out.join(&file.path), &file.bytes) {
+            self.record(&file.path, file.bytes.len() as u64, false)?;
+            return Ok(());
+        }
+        if let Some(dir) = staged.parent() {
             fs::create_dir_all(dir)?;
         }
-        let again = self.record(&file.path, true)?.is_some();
-        if again {
-            fs::remove_file(&path)?;
-        }
-        let previous = self.out.join(&file.path);
-        if unchanged(&previous, &file.bytes) && fs::hard_link(&previous, &path).is_ok() {
-            self.record(&file.path, false)?;
-            return Ok(());
-        }
-        fs::write(&path, &file.bytes)
+        fs::write(&staged, &file.bytes)
     }
 
-    /// Removes a file written earlier in this build (a page that turned out not to belong),
-    /// and the directories it leaves empty.
-    pub fn remove(&self, path: &str) -> io::Result<()> {
-        if self.lock()?.remove(path).is_none() {
-            return Ok(());
-        }
-        let file = self.tmp.join(path);
-        fs::remove_file(&file)?;
-        let mut dir = file.parent();
-        while let Some(d) = dir.filter(|d| *d != self.tmp) {
-            if fs::read_dir(d)?.next().is_some() {
-                break;
-            }
-            fs::remove_dir(d)?;
-            dir = d.parent();
+    /// Notes that the file at `path`, `len` bytes long, is already in `out` as the new site
+    /// has it (a page whose fingerprint did not change).
+    pub fn keep(&self, path: &str, len: u64) -> io::Result<()> {
+        if self
+            .record(path, len, false)?
+            .is_some_and(|(_, staged)| staged)
+        {
+            fs::remove_file(self.staging.join(path))?;
         }
         Ok(())
     }
 
-    /// Notes that `path` was written, changed or not; returns what was noted before.
-    fn record(&self, path: &str, changed: bool) -> io::Result<Option<bool>> {
-        Ok(self.lock()?.insert(path.to_owned(), changed))
+    /// The length of each file of the new site, by path.
+    pub fn lengths(&self) -> io::Result<HashMap<String, u64>> {
+        Ok(self
+            .lock()?
+            .iter()
+            .map(|(path, (len, _))| (path.clone(), *len))
+            .collect())
     }
 
-    fn lock(&self) -> io::Result<std::sync::MutexGuard<'_, HashMap<String, bool>>> {
-        self.written
+    /// Notes `path` as a file of the site; returns what was noted before.
+    fn record(&self, path: &str, len: u64, staged: bool) -> io::Result<Option<(u64, bool)>> {
+        Ok(self.lock()?.insert(path.to_owned(), (len, staged)))
+    }
+
+    fn lock(&self) -> io::Result<std::sync::MutexGuard<'_, HashMap<String, (u64, bool)>>> {
+        self.files
             .lock()
             .map_err(|_| io::Error::other("a thread writing the site panicked"))
     }
 
-    /// Swaps the new site in. Returns how many files were written and how many of them were
-    /// new or changed.
-    pub fn finish(self) -> io::Result<(usize, usize)> {
-        // An empty or adopted (`--force`) directory is marked before it is swapped out, so a
-        // build killed while removing it leaves a directory the next build knows as its own.
-        if self.out.is_dir() && !claim::is_marked(&self.out) {
-            fs::write(self.out.join(claim::MARKER), claim::MARKER_TEXT)?;
+    /// Moves the staged files into `out` and removes the files the site no longer has; with
+    /// `state` (a path and its new content: the pages' fingerprints), installs it in the same
+    /// journal, so that the fingerprints always describe the site in `out`.
+    pub fn finish(self, state: Option<(PathBuf, Vec<u8>)>) -> io::Result<Written> {
+        let files = std::mem::take(&mut *self.lock()?);
+        let mut replace: Vec<String> = files
+            .iter()
+            .filter(|(_, (_, staged))| *staged)
+            .map(|(path, _)| path.clone())
+            .collect();
+        replace.sort();
+        let changed = replace.len();
+        let whole = !self.out.exists() || is_empty_dir(&self.out);
+        let remove = if whole {
+            Vec::new()
+        } else {
+            files_not_in(&self.out, &files)?
+        };
+        // An empty or adopted (`--force`) directory is marked with the site.
+        if whole || !claim::is_marked(&self.out) {
+            fs::write(self.staging.join(claim::MARKER), claim::MARKER_TEXT)?;
+            if !whole {
+                replace.push(claim::MARKER.to_owned());
+            }
         }
-        swap_in(&self.tmp, &self.out, &self.old)?;
-        let written = self.lock()?;
-        Ok((written.len(), written.values().filter(|c| **c).count()))
+        let state = match state {
+            Some((path, bytes)) => {
+                let tmp = journal::temp_path(&path);
+                fs::write(&tmp, bytes)?;
+                Some((tmp, path))
+            }
+            None => None,
+        };
+        let written = Written {
+            files: files.len(),
+            changed,
+            removed: remove.len(),
+        };
+        Journal {
+            whole,
+            replace,
+            remove,
+            state,
+        }
+        .commit(&self.out)?;
+        Ok(written)
     }
 }
 
 impl Drop for SiteWriter {
-    /// A build that failed before [`SiteWriter::finish`] leaves no half-written directory.
+    /// A build that failed before [`SiteWriter::finish`] leaves no staging directory (a build
+    /// that finished has moved it in or removed it).
     fn drop(&mut self) {
-        if self.tmp.exists() {
-            let _ = remove_site(&self.tmp);
+        if self.staging.exists() && !journal::path(&self.out).exists() {
+            let _ = remove_tree(&self.staging);
         }
     }
 }
 
-/// Removes a site written by a build: its marker last, so that a removal cut short leaves a
-/// directory still marked as toluu's.
-fn remove_site(dir: &Path) -> io::Result<()> {
-    let entries: Vec<PathBuf> = fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    let marker = dir.join(claim::MARKER);
-    entries
-        .par_iter()
-        .filter(|path| **path != marker)
-        .try_for_each(|path| {
-            if fs::symlink_metadata(path)?.is_dir() {
-                remove_tree(path)
-            } else {
-                fs::remove_file(path)
-            }
-        })?;
-    if marker.exists() {
-        fs::remove_file(&marker)?;
-    }
-    fs::remove_dir(dir)
+/// Whether `dir` is a directory with nothing in it.
+fn is_empty_dir(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
 }
 
-/// Removes a directory tree, its entries in parallel (thousands of small files).
-fn remove_tree(dir: &Path) -> io::Result<()> {
-    let entries: Vec<PathBuf> = fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    entries.par_iter().try_for_each(|path| {
-        if fs::symlink_metadata(path)?.is_dir() {
-            remove_tree(path)
-        } else {
-            fs::remove_file(path)
+/// Every file under `out` (symlinks included, the marker not) that is not among `files`, sorted.
+fn files_not_in(out: &Path, files: &HashMap<String, (u64, bool)>) -> io::Result<Vec<String>> {
+    let mut extra = Vec::new();
+    for entry in walkdir::WalkDir::new(out).min_depth(1) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            continue;
         }
-    })?;
-    fs::remove_dir(dir)
+        let rel = entry.path().strip_prefix(out).map_err(io::Error::other)?;
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if rel != claim::MARKER && !files.contains_key(&rel) {
+            extra.push(rel);
+        }
+    }
+    extra.sort();
+    Ok(extra)
 }
 
 /// Whether the file at `path` holds exactly `bytes`.
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
-    match fs::metadata(path) {
+    match fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
             fs::read(path).is_ok_and(|old| old == bytes)
         }
@@ -203,49 +233,18 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Replaces `out` with `tmp`, atomically where the platform allows.
-fn swap_in(tmp: &Path, out: &Path, old: &Path) -> io::Result<()> {
-    if out.is_dir() && exchange(tmp, out).is_ok() {
-        // `tmp` now holds the old site; a build killed here leaves it for the next to remove.
-        return remove_site(tmp);
+/// The fingerprints of the site's pages as [`PageStore`] keeps them: each page's fingerprint
+/// with the length of its file in `lengths`.
+pub fn page_store(
+    salt: [u8; 32],
+    fingerprints: Vec<(String, [u8; 32])>,
+    lengths: &HashMap<String, u64>,
+) -> PageStore {
+    let mut store = PageStore::new(salt);
+    for (path, fingerprint) in fingerprints {
+        if let Some(len) = lengths.get(&path) {
+            store.insert(path, fingerprint, *len);
+        }
     }
-    if out.exists() {
-        fs::rename(out, old)?;
-    }
-    fs::rename(tmp, out)?;
-    if old.exists() {
-        remove_site(old)?;
-    }
-    Ok(())
-}
-
-/// Swaps two directories atomically.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call, which only
-    // reads them.
-    let result = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if result == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-/// Swaps two directories atomically: not available here, so the caller uses two renames.
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
-    Err(io::Error::from(io::ErrorKind::Unsupported))
+    store
 }

@@ -44,6 +44,11 @@ impl<'a> Emitter<'a> {
         Ok(true)
     }
 
+    /// Whether a static file replaces the rendered file at `path`.
+    pub(super) fn is_static(&self, path: &str) -> bool {
+        self.static_paths.contains(path)
+    }
+
     /// Counts a page that is already where it belongs.
     pub(super) fn count_kept(&self) {
         self.count.fetch_add(1, Ordering::Relaxed);

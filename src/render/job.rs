@@ -1,7 +1,7 @@
 //! A page to render, as planned before any page is: its template, where it goes, its own
 //! variables and its posts.
 
-use super::ahead::Vars;
+use super::fingerprints::Vars;
 use super::renderer::Renderer;
 use crate::index::PostRef;
 

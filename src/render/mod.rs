@@ -8,12 +8,12 @@
 //! `summaries`, `views` and `discover` (what lists of feeds, badges and discovery show),
 //! `syndication` (the Atom, OPML and sitemap files), `redirects` (pages at the paths feeds'
 //! pages had before), `edits` (the links into GitHub's editor when the site names its
-//! repository), `filters` (toluu's own tera filters), `file` (the files and where they go) and
-//! `ahead` (the fingerprints that let a build render ahead from the cache).
+//! repository), `filters` (toluu's own tera filters), `file` (the files and where they go),
+//! `pictures` (the feeds' icons and people's faces as files) and `fingerprints` (what a page
+//! is made of, kept between builds so that a page whose inputs did not change is not
+//! rendered again).
 
-use std::collections::HashSet;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -24,11 +24,11 @@ use page::Page;
 use renderer::Renderer;
 use theme::Theme;
 
-mod ahead;
 mod discover;
 mod edits;
 mod file;
 mod filters;
+mod fingerprints;
 mod format;
 mod job;
 pub mod markdown;
@@ -46,8 +46,8 @@ pub mod theme;
 mod views;
 pub mod xml;
 
-pub use ahead::Ahead;
 pub use file::{OutputFile, Sink};
+pub use fingerprints::PageStore;
 pub use syndication::XSL_FILE;
 
 /// Renders the whole site. `base_url` overrides the configured one (for previews).
@@ -72,48 +72,37 @@ pub fn render_site(
 pub struct RenderedSite {
     /// How many files the site has.
     pub files: usize,
-    /// How many pages rendered ahead were kept as they were.
-    pub kept: usize,
-    /// Pages rendered ahead that the site no longer has: the caller removes them.
-    pub stale: Vec<String>,
+    /// How many pages were rendered.
+    pub rendered: usize,
+    /// The pages the previous build wrote from the same inputs, not rendered again: the
+    /// caller keeps their files as they are.
+    pub kept: Vec<String>,
+    /// The fingerprint of every page of the site (rendered or kept), for the next build: its
+    /// paths, and the salt they share (see [`PageStore`]).
+    pub fingerprints: Vec<(String, [u8; 32])>,
+    /// The salt of this build's fingerprints.
+    pub salt: [u8; 32],
 }
 
 /// Renders the whole site, handing each file to `sink` as soon as it is rendered (pages are
 /// rendered in parallel, so `sink` is called from several threads, in no set order); the site
-/// is never held in memory at once. A page that `ahead` (see [`render_pages_ahead`]) already
-/// wrote from the same inputs is not rendered again.
+/// is never held in memory at once. With `store` (the fingerprints of the previous build's
+/// pages), pages are fingerprinted, and a page whose fingerprint is in `store` is not
+/// rendered again: it is listed in [`RenderedSite::kept`].
 pub fn render_site_into(
     site: &Site,
     index: &SiteIndex,
     theme: &Theme,
     base_url: &str,
-    ahead: Option<&Ahead>,
+    store: Option<&PageStore>,
     sink: Sink<'_>,
 ) -> Result<RenderedSite, String> {
-    let (renderer, pages) = Renderer::new(site, index, theme, base_url, ahead.is_some())?;
-    let mut jobs = renderer.page_jobs(&pages);
+    let (renderer, pages) = Renderer::new(site, index, theme, base_url, store.is_some())?;
+    let jobs = renderer.page_jobs(&pages);
     let statics = theme.static_files(&site.root)?;
     let emit = Emitter::new(&statics, sink);
-    // The pages of this site, to tell which pages rendered ahead it no longer has.
-    let page_paths: HashSet<String> = match ahead {
-        Some(_) => jobs
-            .iter()
-            .map(|job| format!("{}index.html", job.path))
-            .chain(renderer.redirect_paths())
-            .collect(),
-        None => Default::default(),
-    };
     let sitemap = renderer.sitemap(jobs.iter().map(|job| job.path.as_str()));
-    let kept = AtomicUsize::new(0);
-    jobs.par_drain(..)
-        .try_for_each(|job| match renderer.render(job, ahead, false)? {
-            Page::Kept => {
-                kept.fetch_add(1, Ordering::Relaxed);
-                emit.count_kept();
-                Ok(())
-            }
-            Page::Rendered(file, _) => emit.emit(file).map(drop),
-        })?;
+    let mut done = render_pages(&renderer, jobs, store, &emit)?;
     emit.emit(renderer.render_404()?)?;
     for file in renderer.picture_files.iter().cloned() {
         emit.emit(file)?;
@@ -133,60 +122,50 @@ pub fn render_site_into(
         sink(OutputFile { path, bytes })?;
         files += 1;
     }
-    Ok(RenderedSite {
-        files,
-        kept: kept.into_inner(),
-        stale: stale_pages(ahead, &page_paths),
-    })
+    done.files = files;
+    done.kept.sort();
+    done.fingerprints.sort();
+    Ok(done)
 }
 
-/// The pages rendered ahead that are not among `page_paths` (the site's), sorted.
-fn stale_pages(ahead: Option<&Ahead>, page_paths: &HashSet<String>) -> Vec<String> {
-    let mut stale: Vec<String> = ahead
-        .map(|a| {
-            a.paths()
-                .filter(|p| !page_paths.contains(*p))
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    stale.sort();
-    stale
-}
-
-/// Renders the HTML pages only (not the Atom, OPML, sitemap, search index or static files),
-/// handing each to `sink`, and returns their fingerprints: a build renders ahead from the
-/// cache while it fetches, then [`render_site_into`] renders only what changed. A page that
-/// fails here is left out (the final rendering reports it if it still fails); every page that
-/// was handed over is in the result, so that the final rendering can remove it if the site no
-/// longer has it.
-pub fn render_pages_ahead(
-    site: &Site,
-    index: &SiteIndex,
-    theme: &Theme,
-    base_url: &str,
-    sink: Sink<'_>,
-) -> Result<Ahead, String> {
-    let (renderer, pages) = Renderer::new(site, index, theme, base_url, true)?;
-    let mut jobs = renderer.page_jobs(&pages);
-    let statics = theme.static_files(&site.root)?;
-    let emit = Emitter::new(&statics, sink);
-    let ahead = Mutex::new(Ahead::default());
-    jobs.par_drain(..).for_each(|job| {
-        let Ok(Page::Rendered(file, fingerprint)) = renderer.render(job, None, true) else {
-            return;
-        };
-        let path = file.path.clone();
-        // A page the sink could not take (a disk error) may be half there: recorded without
-        // a fingerprint, it is written again or removed.
-        let fingerprint = match emit.emit(file) {
-            Ok(false) => return,
-            Ok(true) => fingerprint,
-            Err(_) => None,
-        };
-        if let Ok(mut ahead) = ahead.lock() {
-            ahead.record(path, fingerprint);
-        }
+/// Renders the page jobs in parallel into `emit`, but those `store` has with the same
+/// fingerprint: which were rendered, which kept, and their fingerprints.
+fn render_pages(
+    renderer: &Renderer<'_>,
+    jobs: Vec<job::PageJob>,
+    store: Option<&PageStore>,
+    emit: &Emitter<'_>,
+) -> Result<RenderedSite, String> {
+    let done = Mutex::new(RenderedSite {
+        salt: renderer.salt,
+        ..RenderedSite::default()
     });
-    ahead.into_inner().map_err(|e| e.to_string())
+    let note = |f: &dyn Fn(&mut RenderedSite)| {
+        done.lock()
+            .map(|mut d| f(&mut d))
+            .map_err(|e| e.to_string())
+    };
+    jobs.into_par_iter()
+        .try_for_each(|job| match renderer.render(job, store)? {
+            // A page a static file now replaces is not kept: the static file is written.
+            Page::Kept(path, fingerprint) if !emit.is_static(&path) => {
+                emit.count_kept();
+                note(&|d| {
+                    d.kept.push(path.clone());
+                    d.fingerprints.push((path.clone(), fingerprint));
+                })
+            }
+            Page::Kept(..) => Ok(()),
+            Page::Rendered(file, fingerprint) => {
+                let path = file.path.clone();
+                let emitted = emit.emit(file)?;
+                note(&|d| {
+                    d.rendered += 1;
+                    if let (true, Some(f)) = (emitted, fingerprint) {
+                        d.fingerprints.push((path.clone(), f));
+                    }
+                })
+            }
+        })?;
+    done.into_inner().map_err(|e| e.to_string())
 }

@@ -1,11 +1,11 @@
 //! Rendering one page job into HTML through its template, with its fingerprint when pages are
-//! fingerprinted, unless it was rendered ahead from the same inputs; and the 404 page.
+//! fingerprinted, unless the previous build wrote it from the same inputs; and the 404 page.
 
 use serde::Serialize;
 use tera::Context;
 
-use super::ahead::{Ahead, Fingerprint, Vars};
 use super::file::OutputFile;
+use super::fingerprints::{Fingerprint, PageStore, Vars};
 use super::format::root_for;
 use super::job::PageJob;
 use super::posts::PostView;
@@ -15,8 +15,8 @@ use super::renderer::{Renderer, template_error};
 pub(super) enum Page {
     /// Rendered, with its fingerprint when one was asked for.
     Rendered(OutputFile, Option<[u8; 32]>),
-    /// Rendered ahead from the same inputs: already written.
-    Kept,
+    /// Written by the previous build from the same inputs (this fingerprint): left as it is.
+    Kept(String, [u8; 32]),
 }
 
 #[derive(Serialize)]
@@ -29,14 +29,9 @@ struct SiteView<'a> {
 }
 
 impl Renderer<'_> {
-    /// Renders a page, unless `ahead` wrote it from the same inputs; with `fingerprint`, also
-    /// returns the fingerprint of its inputs.
-    pub(super) fn render(
-        &self,
-        job: PageJob,
-        ahead: Option<&Ahead>,
-        fingerprint: bool,
-    ) -> Result<Page, String> {
+    /// Renders a page, unless the previous build (`store`) wrote it from the same inputs; when
+    /// pages are fingerprinted, also returns the fingerprint of its inputs.
+    pub(super) fn render(&self, job: PageJob, store: Option<&PageStore>) -> Result<Page, String> {
         let root = root_for(&job.path);
         let path = format!("{}index.html", job.path);
         let depth = job.path.matches('/').count();
@@ -44,15 +39,15 @@ impl Renderer<'_> {
             Some(posts) => Some(self.posts(posts, job.full_content, &root, depth)?),
             None => None,
         };
-        let fingerprint = if fingerprint || ahead.is_some() {
+        let fingerprint = if self.fingerprints {
             self.fingerprint(&job, posts.as_deref(), depth)
         } else {
             None
         };
-        if let (Some(ahead), Some(fingerprint)) = (ahead, &fingerprint)
-            && ahead.has(&path, fingerprint)
+        if let (Some(store), Some(fingerprint)) = (store, fingerprint)
+            && store.has(&self.salt, &path, &fingerprint)
         {
-            return Ok(Page::Kept);
+            return Ok(Page::Kept(path, fingerprint));
         }
         let mut ctx = self.base_context(&root, &job);
         let template = job.template;
@@ -81,7 +76,8 @@ impl Renderer<'_> {
         depth: usize,
     ) -> Option<[u8; 32]> {
         let mut f = Fingerprint::new();
-        f.text(job.template)
+        f.bytes(&self.salt)
+            .text(job.template)
             .text(&job.path)
             .text(&job.title)
             .text(&job.description)

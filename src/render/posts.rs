@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 use tera::Context;
 
-use super::ahead::Fingerprint;
+use super::fingerprints::Fingerprint;
 use super::renderer::{Renderer, template_error};
 use super::theme::Theme;
 use super::views::FeedLink;

@@ -62,24 +62,6 @@ impl Renderer<'_> {
         files
     }
 
-    /// The paths of [`Renderer::redirects`]' pages, without rendering them.
-    pub(super) fn redirect_paths(&self) -> Vec<String> {
-        let current: HashSet<&str> = self.index.feeds.iter().map(|f| f.slug.as_str()).collect();
-        self.index
-            .feeds
-            .iter()
-            .flat_map(|f| &f.former_slugs)
-            .filter(|old| !current.contains(old.as_str()))
-            .map(|old| format!("feeds/{old}/index.html"))
-            .chain(
-                self.index
-                    .moved_people
-                    .iter()
-                    .map(|(old, _)| format!("people/{old}/index.html")),
-            )
-            .collect()
-    }
-
     /// A page that sends its reader to `to` (a directory path from the site's root), the page
     /// of `title`. The refresh and the link are relative (from a page two levels deep), so
     /// they work wherever the site is served; the canonical link is absolute.

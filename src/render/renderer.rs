@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use tera::Tera;
 
+use super::fingerprints::Fingerprint;
 use super::format::{date_iso, date_text, initials, time_text};
 use super::markdown;
 use super::pictures::site_pictures;
@@ -39,8 +40,11 @@ pub(super) struct Renderer<'a> {
     pub(super) faces: Vec<String>,
     /// The icon and face files.
     pub(super) picture_files: Vec<super::file::OutputFile>,
-    /// Whether pages are fingerprinted (when rendering ahead, or after rendering ahead).
+    /// Whether pages are fingerprinted (when the site is written, not when it is served).
     pub(super) fingerprints: bool,
+    /// What every page shares, in each page's fingerprint: the templates, the configuration,
+    /// the base URL, the extra pages' links and toluu's version.
+    pub(super) salt: [u8; 32],
     /// For each feed, for each item: the digest of its post, without and with its full
     /// content, computed on first use (only when pages are fingerprinted).
     pub(super) post_digests: Vec<Vec<[OnceLock<[u8; 32]>; 2]>>,
@@ -79,6 +83,7 @@ impl<'a> Renderer<'a> {
         let pages = read_extra_pages(site)?;
         let pictures = site_pictures(index);
         let renderer = Renderer {
+            salt: salt(site, theme, &base_url, &pages, fingerprints)?,
             tera,
             index,
             config: &site.config,
@@ -135,6 +140,31 @@ impl Renderer<'_> {
             text: time_text(latest),
         })
     }
+}
+
+/// The fingerprint of what every page of the build shares (none when pages are not
+/// fingerprinted).
+fn salt(
+    site: &Site,
+    theme: &Theme,
+    base_url: &str,
+    pages: &[ExtraPage],
+    fingerprinted: bool,
+) -> Result<[u8; 32], String> {
+    if !fingerprinted {
+        return Ok([0; 32]);
+    }
+    let mut f = Fingerprint::new();
+    f.text(env!("CARGO_PKG_VERSION"))
+        .text(&format!("{:?}", site.config))
+        .text(base_url);
+    for (name, source) in theme.template_sources(&site.root)? {
+        f.text(&name).text(&source);
+    }
+    for page in pages {
+        f.text(&page.slug).text(&page.title);
+    }
+    Ok(f.finish().unwrap_or_default())
 }
 
 /// The site's extra pages, read from their markdown files.

@@ -111,6 +111,25 @@ impl Theme {
     /// The theme's templates (with the default's as fallback) and the site's `templates/`
     /// over them, compiled once.
     pub fn tera(&self, site_root: &Path) -> Result<Tera, String> {
+        let sources = self.template_sources(site_root)?;
+        let mut tera = Tera::new();
+        // A name without a theme prefix resolves to the site's template, else this theme's,
+        // else the default's; and components defined earlier in that order win.
+        let prefixes: Vec<String> = self.chain().iter().map(|t| format!("{t}/")).collect();
+        tera.set_fallback_prefixes(prefixes)
+            .map_err(|e| format!("template error: {}", error_chain(&e)))?;
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
+        tera.register_filter("json_encode", tera_contrib::json::json_encode);
+        tera.register_filter("url_breaks", super::filters::url_breaks);
+        tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str())))
+            .map_err(|e| format!("template error: {}", error_chain(&e)))?;
+        Ok(tera)
+    }
+
+    /// Every template [`Theme::tera`] compiles, by name: the theme's, the default's and the
+    /// site's own (what a page's fingerprint takes from the theme).
+    pub fn template_sources(&self, site_root: &Path) -> Result<BTreeMap<String, String>, String> {
         let mut sources: BTreeMap<String, String> = BTreeMap::new();
         for theme in self.chain() {
             for (name, bytes) in Theme::embedded(theme, "templates") {
@@ -129,19 +148,7 @@ impl Theme {
             Self::READERS_TEMPLATE.to_owned(),
             "{{ <toluu.readers readers={readers} more={more} /> }}".to_owned(),
         );
-        let mut tera = Tera::new();
-        // A name without a theme prefix resolves to the site's template, else this theme's,
-        // else the default's; and components defined earlier in that order win.
-        let prefixes: Vec<String> = self.chain().iter().map(|t| format!("{t}/")).collect();
-        tera.set_fallback_prefixes(prefixes)
-            .map_err(|e| format!("template error: {}", error_chain(&e)))?;
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
-        tera.register_filter("json_encode", tera_contrib::json::json_encode);
-        tera.register_filter("url_breaks", super::filters::url_breaks);
-        tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str())))
-            .map_err(|e| format!("template error: {}", error_chain(&e)))?;
-        Ok(tera)
+        Ok(sources)
     }
 
     /// The theme's static files (the default's filling the gaps), then the site's `static/`

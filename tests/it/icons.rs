@@ -76,7 +76,7 @@ fn an_icon_named_by_the_feed_is_fetched_and_shown_from_the_site_itself() {
     let river = site.output("index.html");
     assert!(
         river.contains(&format!(
-            r#"<img class="icon" src="./{path}" alt="" width="16" height="16">"#
+            r#"<img class="feed-icon" src="./{path}" alt="" width="20" height="20">"#
         )),
         "{river}"
     );

@@ -1,7 +1,6 @@
 //! toluu's integration tests: one binary, modules by subject. Every feed is served by a
 //! loopback server the test starts itself; nothing touches the internet.
 
-mod ahead;
 mod authoring;
 mod build;
 mod changed;
@@ -14,6 +13,7 @@ mod drills;
 mod errors;
 mod example;
 mod filters;
+mod fingerprints;
 mod fmt;
 mod fuzz;
 mod health;

@@ -1,14 +1,14 @@
-//! Rendering ahead: while a build fetches (mostly waiting on the network), the pages are
-//! rendered from the state the cache already holds; afterwards, a page is rendered again
-//! only if what it is made of changed. "What it is made of" is a page's fingerprint: a
-//! SHA-256 of everything the template sees (the page's own variables, its posts as the
-//! template gets them) and of the template's name. The theme, the configuration and the
-//! base URL are the same for both renderings (one build), so equal fingerprints mean equal
-//! bytes, and a build that rendered ahead writes exactly the site a build that did not
-//! would (tests/it/ahead.rs checks it).
+//! Fingerprints: a page is rendered again only if what it is made of changed. "What it is
+//! made of" is a page's fingerprint: a SHA-256 of everything the template sees (the page's own
+//! variables, its posts as the template gets them) and of the template's name, with the
+//! build's salt (the templates' sources, the configuration, the base URL, toluu's version).
+//! Equal fingerprints mean equal bytes, so a build that keeps the pages whose fingerprint did
+//! not change writes exactly the site a build from scratch would (tests/it/incremental_site.rs
+//! checks it). The fingerprints are kept in the state between builds ([`PageStore`]).
 
 use std::collections::HashMap;
 use std::io::{self, Write as _};
+use std::path::Path;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -52,39 +52,123 @@ impl Vars {
     }
 }
 
-/// The fingerprints of the pages rendered ahead, by output path.
-#[derive(Debug, Default)]
-pub struct Ahead {
-    /// Every page written ahead, with its fingerprint (`None`: it has none, and is rendered
-    /// again).
-    pages: HashMap<String, Option<[u8; 32]>>,
+/// The fingerprints of a built site's pages, kept in the state (`.toluu/pages`) from one
+/// build to the next: for each page, the fingerprint of what it was rendered from and the
+/// length of the file written. A page whose fingerprint is the same is not rendered again:
+/// its file is left as it is. The store also holds the fingerprint of what every page shares
+/// (the templates, the configuration, the base URL, toluu's version: [`PageStore::salt`]);
+/// when that changed, no page is kept.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PageStore {
+    /// What every page of the build shares.
+    pub salt: [u8; 32],
+    /// Each page's path, fingerprint and the length of its file.
+    pages: HashMap<String, ([u8; 32], u64)>,
 }
 
-impl Ahead {
-    /// Records that the page at `path` was written with this fingerprint.
-    pub(super) fn record(&mut self, path: String, fingerprint: Option<[u8; 32]>) {
-        self.pages.insert(path, fingerprint);
+/// The first line of a store file, followed by the output directory's path.
+const STORE_HEADER: &str = "toluu-pages 1";
+
+impl PageStore {
+    /// An empty store with this salt.
+    pub fn new(salt: [u8; 32]) -> Self {
+        PageStore {
+            salt,
+            pages: HashMap::new(),
+        }
     }
 
-    /// Whether the page at `path` was written ahead from the same inputs.
-    pub(super) fn has(&self, path: &str, fingerprint: &[u8; 32]) -> bool {
-        self.pages.get(path) == Some(&Some(*fingerprint))
+    /// The store at `path` for the site in `out`: empty when there is none, when it cannot be
+    /// read or was written for another output directory. An entry whose file is not in `out`
+    /// at the length written (a file removed or changed by hand) is left out: that page is
+    /// rendered again.
+    pub fn read(path: &Path, out: &Path) -> Self {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Self::default();
+        };
+        Self::parse(&text, out)
+            .map(|mut store| {
+                store.pages.retain(|page, (_, len)| {
+                    std::fs::symlink_metadata(out.join(page))
+                        .is_ok_and(|m| m.is_file() && m.len() == *len)
+                });
+                store
+            })
+            .unwrap_or_default()
     }
 
-    /// The paths of the pages written ahead.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.pages.keys().map(String::as_str)
+    fn parse(text: &str, out: &Path) -> Option<Self> {
+        let mut lines = text.lines();
+        let header = lines
+            .next()?
+            .strip_prefix(STORE_HEADER)?
+            .strip_prefix(' ')?;
+        let (salt, dir) = header.split_once(' ')?;
+        if Path::new(dir) != out {
+            return None;
+        }
+        let mut store = PageStore::new(from_hex(salt)?);
+        for line in lines {
+            let mut parts = line.splitn(3, ' ');
+            let fingerprint = from_hex(parts.next()?)?;
+            let len = parts.next()?.parse().ok()?;
+            store
+                .pages
+                .insert(parts.next()?.to_owned(), (fingerprint, len));
+        }
+        Some(store)
     }
 
-    /// How many pages were written ahead.
+    /// The store as its file holds it, for the site in `out` (one line per page, sorted).
+    pub fn to_text(&self, out: &Path) -> String {
+        let mut pages: Vec<_> = self.pages.iter().collect();
+        pages.sort();
+        let mut text = format!("{STORE_HEADER} {} {}\n", hex(&self.salt), out.display());
+        for (path, (fingerprint, len)) in pages {
+            text.push_str(&format!("{} {len} {path}\n", hex(fingerprint)));
+        }
+        text
+    }
+
+    /// Records the page at `path`: rendered from `fingerprint`, its file `len` bytes long.
+    pub fn insert(&mut self, path: String, fingerprint: [u8; 32], len: u64) {
+        self.pages.insert(path, (fingerprint, len));
+    }
+
+    /// The length of the file of the page at `path`, if the store has it.
+    pub fn len_of(&self, path: &str) -> Option<u64> {
+        self.pages.get(path).map(|(_, len)| *len)
+    }
+
+    /// Whether the page at `path` was rendered from the same inputs, with the same salt.
+    pub(super) fn has(&self, salt: &[u8; 32], path: &str, fingerprint: &[u8; 32]) -> bool {
+        self.salt == *salt && self.pages.get(path).is_some_and(|(f, _)| f == fingerprint)
+    }
+
+    /// How many pages the store has.
     pub fn len(&self) -> usize {
         self.pages.len()
     }
 
-    /// Whether no page was written ahead.
+    /// Whether the store has no page.
     pub fn is_empty(&self) -> bool {
         self.pages.is_empty()
     }
+}
+
+fn hex(bytes: &[u8; 32]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
 }
 
 /// Builds a page's fingerprint from its parts, in order.
