@@ -44,6 +44,8 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         discovery: Default::default(),
         recent: None,
         moved_people: Vec::new(),
+        mentioned: Vec::new(),
+        link_suggestions: Vec::new(),
     };
     index.discovery = discover_index(&index, &site.config.discover);
     index

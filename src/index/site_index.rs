@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::discover::results::Discovery;
 use super::feed::{FeedInfo, PostRef};
+use super::links::model::{LinkSuggestion, Mentioned};
 use super::river::fair_river;
 use crate::model::Item;
 use crate::site::Person;
@@ -53,6 +54,11 @@ pub struct SiteIndex {
     /// ([`moved_people`](super::renames::moved_people)); empty when the site is not a git
     /// checkout.
     pub moved_people: Vec<(String, usize)>,
+    /// Feeds from outside the lists that the lists' posts and blogrolls link to, best first
+    /// (see [`links`](super::links)); empty until the links are followed.
+    pub mentioned: Vec<Mentioned>,
+    /// For each person, the feeds of `mentioned` suggested to them, best first.
+    pub link_suggestions: Vec<Vec<LinkSuggestion>>,
 }
 
 impl SiteIndex {

@@ -26,6 +26,7 @@ mod dates;
 mod encoding;
 mod ids;
 mod json;
+pub mod links;
 mod markup;
 mod prepare;
 mod repair;
