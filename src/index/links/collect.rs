@@ -50,28 +50,7 @@ pub fn linked_sites(
             }
         }
         for entry in blogrolls.get(&feed.url).into_iter().flatten() {
-            let Some(url) = entry.feed.as_ref().or(entry.site.as_ref()) else {
-                continue;
-            };
-            let Some(key) = entry
-                .site
-                .as_deref()
-                .and_then(site_key)
-                .or_else(|| site_key(url))
-                .filter(|k| wanted(k))
-            else {
-                continue;
-            };
-            let g = sites.entry(key).or_default();
-            // A feed the blogroll gives is the surest place to look.
-            match &entry.feed {
-                Some(feed_url) if g.blogrolls.is_empty() => g.url = Some(feed_url.clone()),
-                _ => {
-                    g.url.get_or_insert_with(|| root_of(url));
-                }
-            }
-            g.feeds.insert(f);
-            g.blogrolls.insert(f);
+            add_blogroll_entry(&mut sites, f, entry, &wanted);
         }
     }
     let with_posts = index.feeds.iter().filter(|f| !f.items.is_empty()).count();
@@ -87,6 +66,37 @@ pub fn linked_sites(
             .then_with(|| a.key.cmp(&b.key))
     });
     out
+}
+
+/// Counts a blogroll entry of feed `f` as a link from it.
+fn add_blogroll_entry(
+    sites: &mut BTreeMap<String, Gathering>,
+    f: usize,
+    entry: &BlogrollEntry,
+    wanted: &impl Fn(&str) -> bool,
+) {
+    let Some(url) = entry.feed.as_ref().or(entry.site.as_ref()) else {
+        return;
+    };
+    let Some(key) = entry
+        .site
+        .as_deref()
+        .and_then(site_key)
+        .or_else(|| site_key(url))
+        .filter(|k| wanted(k))
+    else {
+        return;
+    };
+    let g = sites.entry(key).or_default();
+    // A feed the blogroll gives is the surest place to look.
+    match &entry.feed {
+        Some(feed_url) if g.blogrolls.is_empty() => g.url = Some(feed_url.clone()),
+        _ => {
+            g.url.get_or_insert_with(|| root_of(url));
+        }
+    }
+    g.feeds.insert(f);
+    g.blogrolls.insert(f);
 }
 
 /// The sites of the lists' own feeds: their feed URLs, web sites and posts' links.
