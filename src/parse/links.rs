@@ -73,15 +73,23 @@ pub fn blogroll_entries(
 }
 
 /// The absolute `http(s)` links (`<a href>`) of a post's sanitized content, in order,
-/// without duplicates.
-pub fn outbound_links(content_html: &str) -> Vec<String> {
-    let doc = Html::parse_fragment(content_html);
-    let Ok(sel) = Selector::parse("a[href]") else {
-        return Vec::new();
-    };
+/// without duplicates, at most `max`. The content is what [`crate::sanitize`] wrote (every
+/// attribute double-quoted, `&` written `&amp;`), so a scan finds them without parsing the
+/// HTML again: this runs over every post of every build.
+pub fn outbound_links(content_html: &str, max: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for el in doc.select(&sel) {
-        if let Some(link) = el.value().attr("href").and_then(|h| safe_link(h, None))
+    let mut rest = content_html;
+    while out.len() < max {
+        let Some(start) = rest.find("<a ") else { break };
+        rest = &rest[start + 3..];
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        let Some(h) = tag.find("href=\"") else {
+            continue;
+        };
+        let value = &tag[h + 6..];
+        let Some(end) = value.find('"') else { continue };
+        let href = value[..end].replace("&amp;", "&");
+        if let Some(link) = safe_link(&href, None)
             && !out.contains(&link)
         {
             out.push(link);
@@ -124,7 +132,12 @@ mod tests {
     #[test]
     fn collects_outbound_links() {
         let html = r#"<p><a href="https://a.example/x">a</a> <a href="https://a.example/x">again</a>
-            <a href="mailto:me@x.example">mail</a> <a href="/relative">rel</a></p>"#;
-        assert_eq!(outbound_links(html), ["https://a.example/x"]);
+            <a href="mailto:me@x.example">mail</a> <a href="/relative">rel</a>
+            <a rel="noopener" href="https://b.example/?a=1&amp;b=2">b</a> <abbr>no</abbr></p>"#;
+        assert_eq!(
+            outbound_links(html, 10),
+            ["https://a.example/x", "https://b.example/?a=1&b=2"]
+        );
+        assert_eq!(outbound_links(html, 1), ["https://a.example/x"]);
     }
 }

@@ -8,6 +8,11 @@ use crate::index::feed::PostRef;
 use crate::index::site_index::SiteIndex;
 use crate::parse::links::{BlogrollEntry, outbound_links};
 
+/// The newest posts of a feed whose links count.
+const POSTS_PER_FEED: usize = 50;
+/// The links of one post that count, at most.
+const LINKS_PER_POST: usize = 100;
+
 /// A site as it is being gathered.
 #[derive(Default)]
 struct Gathering {
@@ -31,12 +36,12 @@ pub fn linked_sites(
     let wanted = |key: &str| !own.contains(key) && !is_platform(key);
     let mut sites: BTreeMap<String, Gathering> = BTreeMap::new();
     for (f, feed) in index.feeds.iter().enumerate() {
-        for (i, item) in feed.items.iter().enumerate() {
+        for (i, item) in feed.items.iter().enumerate().take(POSTS_PER_FEED) {
             let Some(html) = &item.content_html else {
                 continue;
             };
             let mut seen: HashSet<String> = HashSet::new();
-            for link in outbound_links(html) {
+            for link in outbound_links(html, LINKS_PER_POST) {
                 let Some(key) = site_key(&link).filter(|k| wanted(k)) else {
                     continue;
                 };

@@ -49,6 +49,8 @@ pub struct Follower {
     path: PathBuf,
     changed: bool,
     settings: FollowSettings,
+    /// The client's settings when this build may fetch; the client is made at the first visit.
+    fetch: Option<FetchConfig>,
     fetcher: Option<Arc<Fetcher>>,
     deadline: Instant,
     now: DateTime<Utc>,
@@ -66,32 +68,37 @@ impl Follower {
     ) -> Follower {
         let path = state::path_in(state_dir);
         let (state, warning) = LinkState::load(&path);
-        let mut warnings: Vec<String> = warning.into_iter().collect();
-        let fetcher = if settings.online {
+        let warnings: Vec<String> = warning.into_iter().collect();
+        let fetch = settings.online.then(|| {
             let mut config = fetch.clone();
             config.timeout_secs = config.timeout_secs.min(settings.timeout_secs).max(1);
             config.connect_timeout_secs = config.connect_timeout_secs.min(config.timeout_secs);
             config.max_bytes = config.max_bytes.min(MAX_BYTES);
-            match Fetcher::new(&config) {
-                Ok(f) => Some(Arc::new(f)),
-                Err(e) => {
-                    warnings.push(format!("following links: {e}"));
-                    None
-                }
-            }
-        } else {
-            None
-        };
+            config
+        });
         Follower {
             deadline: Instant::now() + Duration::from_secs(settings.timeout_secs),
             state,
             path,
             changed: false,
             settings,
-            fetcher,
+            fetch,
+            fetcher: None,
             now,
             warnings,
         }
+    }
+
+    /// The client, made at the first visit; `None` offline (or when it cannot be made).
+    fn client(&mut self, visits: usize) -> Option<Arc<Fetcher>> {
+        if visits == 0 || self.fetcher.is_some() {
+            return self.fetcher.clone();
+        }
+        match Fetcher::new(&self.fetch.take()?) {
+            Ok(f) => self.fetcher = Some(Arc::new(f)),
+            Err(e) => self.warnings.push(format!("following links: {e}")),
+        }
+        self.fetcher.clone()
     }
 
     /// Whether a record checked at `checked` is due for another visit.
@@ -113,7 +120,7 @@ impl Follower {
             .filter(|(f, _)| self.due(self.state.blogrolls.get(f).map(|r| r.checked)))
             .take(self.settings.max_visits)
             .collect();
-        if let Some(fetcher) = self.fetcher.clone() {
+        if let Some(fetcher) = self.client(due.len()) {
             let jobs = due
                 .iter()
                 .map(|(_, home)| {
@@ -151,7 +158,7 @@ impl Follower {
             .filter(|(k, _)| self.due(self.state.sites.get(k).map(|r| r.checked)))
             .take(self.settings.max_visits)
             .collect();
-        if let Some(fetcher) = self.fetcher.clone() {
+        if let Some(fetcher) = self.client(due.len()) {
             let jobs = due
                 .iter()
                 .map(|(key, url)| {
