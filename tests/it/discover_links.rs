@@ -81,7 +81,7 @@ impl Web {
             "Bo's Log",
             &[
                 ("b1", "Week one", mon, &[c.clone(), p.clone()]),
-                ("b2", "Week two", wed, &[c.clone()]),
+                ("b2", "Week two", wed, std::slice::from_ref(&c)),
                 ("b3", "Week three", tue, &[e, p.clone()]),
             ],
         );
