@@ -266,6 +266,10 @@ pub(crate) fn index_feeds(
     {
         index.moved_people = index::renames::moved_people(&renames, &index.people);
     }
+    let state_dir = loaded.cache.dir().parent().unwrap_or(site_dir);
+    let online = loaded.mode == refresh::Mode::All;
+    let warnings = follow_links(&mut index, cfg, state_dir, online);
+    report.cache_warnings.extend(warnings);
     (report, index)
 }
 
@@ -285,4 +289,44 @@ fn pictures(
         .join("icons");
     let now = chrono::Utc::now();
     refresh::icons::refresh_pictures(&wanted, &loaded.site.config.fetch, &dir, online, now)
+}
+
+/// Discovery beyond the lists: the blogrolls of the lists' sites and the sites their posts
+/// link to (see [`index::links`]), their feeds found by the refresh stage's follower
+/// (fetching only when `online`, within its bounds; else from the state in `state_dir`),
+/// added to the index. Never fails: returns what went wrong, in plain words.
+pub(crate) fn follow_links(
+    index: &mut index::SiteIndex,
+    cfg: &site::SiteConfig,
+    state_dir: &Path,
+    online: bool,
+) -> Vec<String> {
+    let d = &cfg.discover;
+    if !d.follow_links {
+        return Vec::new();
+    }
+    let settings = refresh::follow::FollowSettings {
+        online,
+        max_visits: d.max_new_sites,
+        retry_days: d.follow_retry_days,
+        timeout_secs: d.follow_timeout_secs,
+    };
+    let now = chrono::Utc::now();
+    let mut follower = refresh::follow::Follower::open(state_dir, &cfg.fetch, settings, now);
+    let homes: Vec<(String, String)> = index
+        .feeds
+        .iter()
+        .filter_map(|f| Some((f.url.clone(), f.site_link.clone()?)))
+        .collect();
+    let blogrolls = follower.blogrolls(&homes);
+    let sites = index::links::linked_sites(index, &blogrolls);
+    let wanted: Vec<(String, String)> = sites
+        .iter()
+        .map(|s| (s.key.clone(), s.url.clone()))
+        .collect();
+    let found = follower.feeds(&wanted);
+    index.mentioned = index::links::mentioned(index, sites, &found);
+    index.link_suggestions =
+        index::links::for_people(index, &index.mentioned, d.link_suggestions_per_person);
+    follower.finish()
 }

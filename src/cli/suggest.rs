@@ -31,6 +31,8 @@ struct SuggestionJson<'a> {
     url: &'a str,
     score: f64,
     reason: String,
+    /// `lists` (a feed someone here reads) or `links` (found through the posts' links).
+    source: &'static str,
 }
 
 #[derive(Serialize)]
@@ -90,7 +92,10 @@ pub fn suggest(site_dir: &Path, options: &SuggestOptions) -> Result<String, Erro
     } else {
         Vec::new()
     };
-    let index = index::build_index(&site, states, cfg.build.items_per_feed);
+    let mut index = index::build_index(&site, states, cfg.build.items_per_feed);
+    let state_dir = cache.dir().parent().unwrap_or(site_dir);
+    // Never the network: only what earlier builds found.
+    let _ = crate::pipeline::follow_links(&mut index, cfg, state_dir, false);
     let people: Vec<usize> = match &options.person {
         Some(slug) => vec![
             index
@@ -136,13 +141,8 @@ fn to_json(index: &SiteIndex, people: &[usize], one_person: bool) -> String {
         people: people
             .iter()
             .map(|&p| {
-                let list = d.suggestions[p]
-                    .iter()
-                    .map(|s| SuggestionJson {
-                        url: &index.feeds[s.feed as usize].xml_url,
-                        score: round(s.score),
-                        reason: reason_text(index, &s.reason),
-                    })
+                let list = list_suggestions(index, p)
+                    .chain(link_suggestions(index, p))
                     .collect();
                 (index.people[p].slug.as_str(), list)
             })
@@ -180,6 +180,38 @@ fn to_json(index: &SiteIndex, people: &[usize], one_person: bool) -> String {
     serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
 }
 
+/// The feeds of the lists suggested to person `p`.
+fn list_suggestions(index: &SiteIndex, p: usize) -> impl Iterator<Item = SuggestionJson<'_>> {
+    index.discovery.suggestions[p]
+        .iter()
+        .map(move |s| SuggestionJson {
+            url: &index.feeds[s.feed as usize].xml_url,
+            score: round(s.score),
+            reason: reason_text(index, &s.reason),
+            source: "lists",
+        })
+}
+
+/// The feeds found through links suggested to person `p`; their score is the share of the
+/// person's feeds that link to them.
+fn link_suggestions(index: &SiteIndex, p: usize) -> impl Iterator<Item = SuggestionJson<'_>> {
+    let reads = index.subscriptions[p].len().max(1) as f64;
+    index
+        .link_suggestions
+        .get(p)
+        .into_iter()
+        .flatten()
+        .map(move |s| {
+            let m = &index.mentioned[s.mentioned];
+            SuggestionJson {
+                url: &m.feed.url,
+                score: round(s.feeds.len() as f64 / reads),
+                reason: index::links::person_reason(index, m, s),
+                source: "links",
+            }
+        })
+}
+
 fn to_text(index: &SiteIndex, people: &[usize]) -> String {
     let d = &index.discovery;
     let mut out = String::new();
@@ -199,6 +231,16 @@ fn to_text(index: &SiteIndex, people: &[usize]) -> String {
                 feed.title,
                 feed.xml_url,
                 reason_text(index, &s.reason)
+            );
+        }
+        for s in index.link_suggestions.get(p).into_iter().flatten() {
+            let m = &index.mentioned[s.mentioned];
+            let _ = writeln!(
+                out,
+                "      found through links: {}  <{}>\n        {}",
+                m.feed.title,
+                m.feed.url,
+                index::links::person_reason(index, m, s)
             );
         }
         let names: Vec<String> = d.similar[p]

@@ -45,6 +45,8 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         recent: None,
         moved_people: Vec::new(),
         pictures: Default::default(),
+        mentioned: Vec::new(),
+        link_suggestions: Vec::new(),
     };
     index.discovery = discover_index(&index, &site.config.discover);
     index

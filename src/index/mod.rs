@@ -13,6 +13,7 @@ mod build;
 pub mod discover;
 mod feed;
 mod filter;
+pub mod links;
 pub mod recent;
 pub mod renames;
 mod river;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::discover::results::Discovery;
 use super::feed::{FeedInfo, PostRef};
+use super::links::model::{LinkSuggestion, Mentioned};
 use super::river::fair_river;
 use crate::model::Item;
 use crate::site::Person;
@@ -56,6 +57,11 @@ pub struct SiteIndex {
     /// Feeds' icons (by feed URL) and people's faces (by avatar URL) the state has (see
     /// [`crate::refresh::icons`]); empty until the build sets them.
     pub pictures: crate::refresh::icons::Pictures,
+    /// Feeds from outside the lists that the lists' posts and blogrolls link to, best first
+    /// (see [`links`](super::links)); empty until the links are followed.
+    pub mentioned: Vec<Mentioned>,
+    /// For each person, the feeds of `mentioned` suggested to them, best first.
+    pub link_suggestions: Vec<Vec<LinkSuggestion>>,
 }
 
 impl SiteIndex {

@@ -27,6 +27,7 @@ mod encoding;
 mod ids;
 pub mod images;
 mod json;
+pub mod links;
 mod markup;
 mod prepare;
 mod repair;

@@ -13,6 +13,7 @@ mod apply;
 pub mod autodiscover;
 pub mod cache;
 pub mod fetch;
+pub mod follow;
 pub mod health;
 pub mod history;
 pub mod icons;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::format::initials;
 use super::renderer::Renderer;
 use super::views::FeedLink;
+use crate::index::links::{self, Mentioned};
 
 /// The site's discovery views: suggestions, similar people, related feeds.
 impl Renderer<'_> {
@@ -14,24 +15,46 @@ impl Renderer<'_> {
         self.feed_links[f].clone()
     }
 
-    /// The feeds suggested to `person`, each with why.
+    /// The feeds suggested to `person`, each with why: the group's (from the lists), then
+    /// those found through the links of the posts they read.
     pub(super) fn suggestions(&self, person: usize) -> Vec<SuggestionView> {
         let index = self.index;
-        index.discovery.suggestions[person]
-            .iter()
+        let from_lists = index.discovery.suggestions[person].iter().map(|s| {
+            let f = s.feed as usize;
+            SuggestionView {
+                feed: self.feed_link(f),
+                xml_url: index.feeds[f].xml_url.clone(),
+                readers_count: index.feeds[f].readers.len(),
+                reason: s.reason.text(
+                    |f| index.feeds[f as usize].title.clone(),
+                    |p| index.people[p as usize].name.clone(),
+                ),
+                source: "lists",
+                url: None,
+            }
+        });
+        let from_links = index
+            .link_suggestions
+            .get(person)
+            .into_iter()
+            .flatten()
             .map(|s| {
-                let f = s.feed as usize;
+                let m = &index.mentioned[s.mentioned];
                 SuggestionView {
-                    feed: self.feed_link(f),
-                    xml_url: index.feeds[f].xml_url.clone(),
-                    readers_count: index.feeds[f].readers.len(),
-                    reason: s.reason.text(
-                        |f| index.feeds[f as usize].title.clone(),
-                        |p| index.people[p as usize].name.clone(),
-                    ),
+                    feed: FeedLink {
+                        title: m.feed.title.clone(),
+                        path: String::new(),
+                        // Not a feed of the site: no icon of ours to show.
+                        icon: String::new(),
+                    },
+                    xml_url: m.feed.url.clone(),
+                    readers_count: 0,
+                    reason: links::person_reason(index, m, s),
+                    source: "links",
+                    url: Some(site_url(m)),
                 }
-            })
-            .collect()
+            });
+        from_lists.chain(from_links).collect()
     }
 
     /// The people who read like `person`, with a few of the feeds they share.
@@ -69,6 +92,16 @@ impl Renderer<'_> {
     }
 }
 
+/// The web page of a feed found through links: its own site, else the site linked to.
+pub(super) fn site_url(m: &Mentioned) -> String {
+    m.feed
+        .site_link
+        .clone()
+        .unwrap_or_else(|| m.site.url.clone())
+}
+
+/// A suggested feed, from the lists (`source` "lists", with a page here) or found through
+/// links (`source` "links", with its own site as `url` and no page here).
 #[derive(Serialize)]
 pub(super) struct SuggestionView {
     #[serde(flatten)]
@@ -76,6 +109,8 @@ pub(super) struct SuggestionView {
     xml_url: String,
     readers_count: usize,
     reason: String,
+    source: &'static str,
+    url: Option<String>,
 }
 
 #[derive(Serialize)]

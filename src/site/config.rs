@@ -242,6 +242,17 @@ pub struct DiscoverConfig {
     /// Count the spellings of one feed (`http`/`https`, `www.`, a trailing slash, FeedBurner)
     /// as one feed in discovery (see `discover::spellings`).
     pub merge_spellings: bool,
+    /// Look for the feeds of the sites the posts link to and the blogrolls list (see
+    /// `index::links`), and show them as "Mentioned by what you read".
+    pub follow_links: bool,
+    /// Sites visited per build, at most, for each kind of visit (linked sites, blogrolls).
+    pub max_new_sites: usize,
+    /// Days before a visited site is visited again.
+    pub follow_retry_days: u32,
+    /// Seconds all the visits of one build may take together (and any one request).
+    pub follow_timeout_secs: u64,
+    /// Feeds found through links suggested on each person's page (after the others).
+    pub link_suggestions_per_person: usize,
 }
 
 impl Default for DiscoverConfig {
@@ -259,6 +270,11 @@ impl Default for DiscoverConfig {
             weight_popularity: 0.25,
             recent_from_git: true,
             merge_spellings: true,
+            follow_links: true,
+            max_new_sites: 30,
+            follow_retry_days: 7,
+            follow_timeout_secs: 20,
+            link_suggestions_per_person: 3,
         }
     }
 }

@@ -137,6 +137,11 @@ pub fn loose_identity(raw: &str) -> String {
     } else {
         host.strip_prefix("www.").unwrap_or(&host).to_owned()
     };
+    // Two ports of one host are two servers (a default port is not written).
+    let host = match u.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    };
     let mut path = u.path().trim_end_matches('/').to_owned();
     if host == "feedburner" {
         path = path.to_ascii_lowercase();
@@ -197,6 +202,10 @@ mod tests {
         assert_eq!(
             loose_identity("http://feeds.feedburner.com/SomeBlog"),
             loose_identity("https://feedproxy.google.com/someblog/")
+        );
+        assert_ne!(
+            loose_identity("http://127.0.0.1:8001/feed.xml"),
+            loose_identity("http://127.0.0.1:8002/feed.xml")
         );
         assert_ne!(
             loose_identity("https://example.com/feed?cat=1"),

@@ -97,8 +97,9 @@ fn suggest_json_has_the_documented_shape() {
     assert!(!ana.is_empty() && ana.len() <= 10);
     for s in ana {
         let keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, ["reason", "score", "url"], "{s}");
+        assert_eq!(keys, ["reason", "score", "source", "url"], "{s}");
         assert!(s["score"].as_f64().unwrap() > 0.0);
+        assert_eq!(s["source"], "lists", "{s}");
         assert!(!s["reason"].as_str().unwrap().is_empty());
     }
     assert_eq!(ana[0]["url"], "https://rust4.example/feed");

@@ -8,6 +8,7 @@ mod cli;
 mod config_errors;
 mod conformance;
 mod discover;
+mod discover_links;
 mod docs;
 mod drills;
 mod errors;

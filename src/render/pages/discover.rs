@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::index::links;
+use crate::render::discover::site_url;
 use crate::render::format::{date_iso, date_text};
 use crate::render::job::PageJob;
 use crate::render::renderer::Renderer;
@@ -27,6 +29,29 @@ struct CloudTag {
     path: String,
     feed_count: usize,
     size: usize,
+}
+
+/// A feed found through links, on `/discover/`.
+#[derive(Serialize)]
+struct MentionedView {
+    title: String,
+    url: String,
+    xml_url: String,
+    description: Option<String>,
+    reason: String,
+    recent_posts: Vec<String>,
+    /// The newest post linking to it, when a post does.
+    sample: Option<SampleView>,
+}
+
+/// A post linking to a feed found through links.
+#[derive(Serialize)]
+struct SampleView {
+    title: String,
+    url: Option<String>,
+    feed: FeedLink,
+    date_iso: Option<String>,
+    date_text: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -69,7 +94,36 @@ impl Renderer<'_> {
         job.vars.insert("recent", &self.recently_added());
         job.vars.insert("tag_cloud", &self.tag_cloud());
         job.vars.insert("hidden_gems", &gems);
+        job.vars.insert("mentioned", &self.mentioned());
         job
+    }
+
+    /// The feeds from outside the lists that the lists' posts and blogrolls link to.
+    fn mentioned(&self) -> Vec<MentionedView> {
+        let index = self.index;
+        index
+            .mentioned
+            .iter()
+            .take(DISCOVER_LIST)
+            .map(|m| MentionedView {
+                title: m.feed.title.clone(),
+                url: site_url(m),
+                xml_url: m.feed.url.clone(),
+                description: m.feed.description.clone(),
+                reason: links::site_reason(index, &m.site),
+                recent_posts: m.feed.posts.clone(),
+                sample: m.site.posts.first().map(|&p| {
+                    let item = index.item(p);
+                    SampleView {
+                        title: item.title.clone(),
+                        url: item.link.clone(),
+                        feed: self.feed_link(p.feed),
+                        date_iso: item.date().map(date_iso),
+                        date_text: item.date().map(date_text),
+                    }
+                }),
+            })
+            .collect()
     }
 
     /// The feeds added to the lists most recently, when the site's history is known.
