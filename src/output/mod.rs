@@ -84,6 +84,9 @@ impl SiteWriter {
             remove_tree(&staging)?;
         }
         fs::create_dir_all(&staging)?;
+        // Marked before anything is staged: what a build killed while staging leaves is
+        // provably toluu's, and the next build removes it.
+        fs::write(staging.join(claim::MARKER), claim::MARKER_TEXT)?;
         Ok(SiteWriter {
             out: out.to_owned(),
             staging,

@@ -343,7 +343,8 @@ fn hanging_sites_never_fail_or_hold_up_the_build() {
         server.route_prefix("/", Route::hang());
     }
     web.a.route("/", Route::hang());
-    let site = web.site("follow_timeout_secs = 2");
+    // The feeds' own timeout bounds the icon lookup of the hanging home page.
+    let site = web.site("follow_timeout_secs = 2\n[fetch]\ntimeout_secs = 3");
     let started = Instant::now();
     site.build().expect("builds");
     let took = started.elapsed();
@@ -362,8 +363,18 @@ fn follow_links_off_fetches_nothing_more() {
     let web = Web::start();
     let site = web.site("follow_links = false");
     site.build().expect("builds");
-    assert!(web.c.seen().is_empty());
-    assert!(web.a.seen().iter().all(|s| s.path == "/feed.xml"));
+    for server in [&web.c, &web.d, &web.e, &web.h] {
+        assert!(server.seen().is_empty());
+    }
+    // The feed, and its home page and favicon for its icon; never its blogroll.
+    let asked: Vec<String> = web.a.seen().into_iter().map(|s| s.path).collect();
+    assert!(
+        asked
+            .iter()
+            .all(|p| ["/feed.xml", "/", "/favicon.ico"].contains(&p.as_str())),
+        "{asked:?}"
+    );
+    assert!(asked.iter().any(|p| p == "/feed.xml"));
     assert!(mentioned(&site).is_empty());
     assert!(!site.path().join(".toluu/links.json").exists());
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use crate::{TestSite, read_tree, read_tree_unclocked, rss};
+use crate::{TestSite, read_tree_unclocked, rss};
 
 /// Each file of the tree at `root`: (inode, modification time in ns).
 fn stamps(root: &Path) -> BTreeMap<String, (u64, i64)> {

@@ -164,10 +164,13 @@ fn a_renamed_list_leaves_a_redirect_and_its_feeds_at_the_old_path() {
     // Bo was never renamed: no redirect anywhere near him.
     assert!(!read(site.path(), "people/bo/index.html").contains("http-equiv"));
 
-    // Rebuilt from the same checkout, the site is the same.
-    let before = crate::read_tree(&site.path().join("public"));
+    // Rebuilt from the same checkout, the site is the same but for its "Updated" time.
+    let before = crate::read_tree_unclocked(&site.path().join("public"));
     build(site.path());
-    assert_eq!(crate::read_tree(&site.path().join("public")), before);
+    assert_eq!(
+        crate::read_tree_unclocked(&site.path().join("public")),
+        before
+    );
 }
 
 #[test]
