@@ -102,17 +102,18 @@ fn a_feed_page_does_not_repeat_its_feed_and_readers_on_each_post() {
 }
 
 #[test]
-fn updated_shows_on_the_river_and_the_status_page_only() {
+fn updated_shows_on_the_home_page_and_the_status_page_only() {
     let site = example_copy();
     let out = build(site.path());
     // The example's latest fetch, from its committed state.
     let updated = "<p class=\"updated\">Updated <time datetime=\"2026-11-21T06:00:00Z\">21 Nov 2026, 06:00 UTC</time></p>";
-    for rel in ["index.html", "page/2/index.html", "status/index.html"] {
+    for rel in ["index.html", "status/index.html"] {
         assert!(page(&out, rel).contains(updated), "{rel}");
     }
+    // Not even the river's next pages: a build that brings nothing new leaves them alone.
+    assert!(out.join("page/2/index.html").exists());
     for (path, bytes) in crate::read_tree(&out) {
-        if ["index.html", "status/index.html"].contains(&path.as_str()) || path.starts_with("page/")
-        {
+        if ["index.html", "status/index.html"].contains(&path.as_str()) {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
@@ -194,4 +195,40 @@ fn a_site_override_of_the_post_component_keeps_working() {
     let out = build(site.path());
     assert!(page(&out, "index.html").contains("<article class=\"mine\">"));
     assert!(page(&out, "people/chen-wei/index.html").contains("<article class=\"mine\">"));
+}
+
+#[test]
+fn the_sidebar_of_a_large_group_lists_a_few_people_and_links_to_all() {
+    let server = crate::server::TestServer::start();
+    server.route(
+        "/feed.xml",
+        crate::server::Route::xml(crate::rss(
+            "Shared",
+            &[(
+                "One",
+                "https://site.example/1",
+                "Mon, 02 Mar 2026 10:00:00 GMT",
+            )],
+        )),
+    );
+    let site = crate::TestSite::new("");
+    for n in 0..30 {
+        site.person(
+            &format!("p{n:02}"),
+            &format!("Person {n:02}"),
+            &[server.url("/feed.xml")],
+        );
+    }
+    site.build().expect("builds");
+    let river = site.output("index.html");
+    let aside = &river[river.find("<aside class=\"river-aside\"").unwrap()..];
+    let aside = &aside[..aside.find("</aside>").unwrap()];
+    // The people page's order, the first 24 of them; the rest counted, one link away.
+    assert!(aside.contains("Person 00") && aside.contains("Person 23"));
+    assert!(!aside.contains("Person 24"), "{aside}");
+    assert_eq!(aside.matches("class=\"face\"").count(), 24);
+    assert!(
+        aside.contains("<a href=\"./people/\">All 30 people</a>"),
+        "{aside}"
+    );
 }

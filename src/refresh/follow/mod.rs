@@ -2,7 +2,7 @@
 //! and the feeds of the sites their posts link to (found with [`find_feeds`], the code behind
 //! `toluu add`). Polite and bounded: a site is visited again only after `retry_days` days
 //! (a known feed with a conditional GET), at most `max_visits` visits of each kind per build,
-//! on a few threads, and never past the build's deadline for all of it: what has not answered
+//! on up to 16 threads, and never past the build's deadline for all of it: what has not answered
 //! by then is left for a later build. Offline, only the state ([`state`]) is read. Nothing
 //! here fails the build: a site that fails is recorded with its reason and tried again later.
 
@@ -27,6 +27,8 @@ use state::{BlogrollRecord, FoundFeed, LinkState, SiteRecord};
 const MAX_BLOGROLL_ENTRIES: usize = 500;
 /// The largest page or blogroll read, in bytes.
 const MAX_BYTES: u64 = 2 * 1024 * 1024;
+/// The visits made at once: each is to a different site, and waits mostly on the network.
+const FOLLOW_THREADS: usize = 16;
 /// Post titles kept of a feed found.
 const FEW_POSTS: usize = 3;
 
@@ -214,7 +216,7 @@ fn run_bounded<T: Send + 'static>(jobs: Vec<Job<T>>, deadline: Instant) -> Vec<O
         jobs.into_iter().enumerate().collect::<VecDeque<_>>(),
     ));
     let (tx, rx) = mpsc::channel::<(usize, T)>();
-    for _ in 0..n.min(4) {
+    for _ in 0..n.min(FOLLOW_THREADS) {
         let (queue, tx) = (queue.clone(), tx.clone());
         let spawned = std::thread::Builder::new()
             .name("toluu-follow".to_owned())

@@ -1,5 +1,5 @@
-//! The site's river, paginated: the home page is its first page. Each page says when the site
-//! was last updated and carries the sidebar wide screens show beside the posts: the people,
+//! The site's river, paginated: the home page is its first page, and says when the site was
+//! last updated. Each page carries the sidebar wide screens show beside the posts: the people,
 //! the most used tags, and where to subscribe.
 
 use serde::Serialize;
@@ -12,11 +12,16 @@ use crate::render::views::{Link, ReaderView};
 
 /// The most tags the river's sidebar lists (the most used first).
 const ASIDE_TAGS: usize = 15;
+/// The most people the river's sidebar lists (in the people page's order); the others are
+/// counted, with a link to the people page.
+const ASIDE_PEOPLE: usize = 24;
 
 /// The river's sidebar: who reads here, the most used tags, and how to join.
 #[derive(Serialize)]
 struct Aside {
     people: Vec<ReaderView>,
+    /// How many people the site has, listed or not.
+    people_total: usize,
     tags: Vec<Link>,
     /// GitHub's new-file page for a list of one's own, when the site names its repository.
     add_yourself: Option<String>,
@@ -63,7 +68,10 @@ impl Renderer<'_> {
                 .insert("pagination", &self.pagination("", number, chunks.len()));
             j.vars.insert("layout", self.config.river.layout.name());
             j.vars.insert("aside", &aside);
-            j.vars.insert("updated", &updated);
+            // Only the home page says when the site was updated: the river's other pages stay
+            // the same between builds that bring nothing new.
+            j.vars
+                .insert("updated", &updated.as_ref().filter(|_| number == 1));
             jobs.push(j);
         }
         jobs
@@ -79,6 +87,7 @@ impl Renderer<'_> {
                 .people
                 .iter()
                 .zip(&self.faces)
+                .take(ASIDE_PEOPLE)
                 .map(|(p, face)| ReaderView {
                     name: p.name.clone(),
                     path: format!("people/{}/", p.slug),
@@ -86,6 +95,7 @@ impl Renderer<'_> {
                     face: face.clone(),
                 })
                 .collect(),
+            people_total: index.people.len(),
             tags: tags
                 .into_iter()
                 .take(ASIDE_TAGS)
