@@ -68,6 +68,30 @@ pub fn safe_url(raw: &str, base: Option<&Url>) -> Option<Url> {
     }
 }
 
+/// Whether `url`'s host is a name reserved for examples and tests (RFC 2606, RFC 6761:
+/// `.example`, `.invalid`, `.test`, `example.com`/`.net`/`.org`), or `url` is not a URL: no
+/// real site is there, so toluu never looks one up on its own (an icon, a blogroll, a linked
+/// site).
+pub fn reserved_for_examples(url: &str) -> bool {
+    let Some(host) = Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+    else {
+        return true;
+    };
+    let host = host.trim_end_matches('.');
+    [
+        "example",
+        "invalid",
+        "test",
+        "example.com",
+        "example.net",
+        "example.org",
+    ]
+    .iter()
+    .any(|r| host == *r || host.ends_with(&format!(".{r}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +128,25 @@ mod tests {
             assert_eq!(safe_link(bad, Some(&base)), None, "{bad}");
         }
         assert_eq!(safe_link("/x", None), None);
+    }
+
+    #[test]
+    fn names_reserved_for_examples_are_never_looked_up() {
+        for url in [
+            "https://blog.example/",
+            "https://example.org/x",
+            "http://a.b.test/",
+            "https://x.invalid./",
+            "not a url",
+        ] {
+            assert!(reserved_for_examples(url), "{url}");
+        }
+        for url in [
+            "https://example.co/",
+            "http://127.0.0.1:8080/",
+            "https://myexample.org/",
+        ] {
+            assert!(!reserved_for_examples(url), "{url}");
+        }
     }
 }

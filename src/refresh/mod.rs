@@ -78,7 +78,8 @@ impl Observer {
         Observer(Some(Arc::new(f)))
     }
 
-    fn tell(&self, progress: Progress<'_>) {
+    /// Tells the observer's function of `progress` (nothing, without one).
+    pub fn tell(&self, progress: Progress<'_>) {
         if let Some(f) = &self.0 {
             f(progress);
         }

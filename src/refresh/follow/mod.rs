@@ -21,6 +21,7 @@ use crate::model::Feed;
 use crate::parse::links::{BlogrollEntry, blogroll_entries, blogroll_links};
 use crate::parse::{looks_like_html, parse_feed};
 use crate::site::FetchConfig;
+use crate::urls::reserved_for_examples;
 use state::{BlogrollRecord, FoundFeed, LinkState, SiteRecord};
 
 /// The most entries read from one blogroll.
@@ -119,6 +120,7 @@ impl Follower {
     ) -> BTreeMap<String, Vec<BlogrollEntry>> {
         let due: Vec<&(String, String)> = feeds
             .iter()
+            .filter(|(_, home)| !reserved_for_examples(home))
             .filter(|(f, _)| self.due(self.state.blogrolls.get(f).map(|r| r.checked)))
             .take(self.settings.max_visits)
             .collect();
@@ -157,6 +159,7 @@ impl Follower {
     pub fn feeds(&mut self, sites: &[(String, String)]) -> BTreeMap<String, FoundFeed> {
         let due: Vec<&(String, String)> = sites
             .iter()
+            .filter(|(_, url)| !reserved_for_examples(url))
             .filter(|(k, _)| self.due(self.state.sites.get(k).map(|r| r.checked)))
             .take(self.settings.max_visits)
             .collect();

@@ -5,6 +5,7 @@ use super::store::{ICON_MAX_BYTES, IconRecord, Picture};
 use crate::parse::images::{icon_links, sniff};
 use crate::refresh::fetch::{Fetcher, Response, Validators};
 use crate::site::FetchConfig;
+use crate::urls::reserved_for_examples;
 
 /// The two clients of a picture refresh: one for pictures (capped at [`ICON_MAX_BYTES`]),
 /// one for home pages (capped like feeds).
@@ -60,7 +61,7 @@ pub(super) fn look(
         }
     }
     let mut candidates: Vec<(String, bool)> = named.iter().map(|n| ((*n).clone(), true)).collect();
-    if let Some(home) = homepage.filter(|h| !reserved(h)) {
+    if let Some(home) = homepage.filter(|h| !reserved_for_examples(h)) {
         candidates.extend(
             homepage_icons(home, &fetchers.pages)
                 .into_iter()
@@ -74,7 +75,7 @@ pub(super) fn look(
         }
     }
     for (url, loud) in candidates {
-        if tried.iter().any(|t| t.0 == url) || reserved(&url) {
+        if tried.iter().any(|t| t.0 == url) || reserved_for_examples(&url) {
             continue;
         }
         match get_picture(&fetchers.pictures, &url, &Validators::default()) {
@@ -88,29 +89,6 @@ pub(super) fn look(
         }
     }
     Found::Nothing(tried)
-}
-
-/// Whether `url`'s host is a name reserved for examples and tests (RFC 2606, RFC 6761:
-/// `.example`, `.invalid`, `.test`, `example.com`/`.net`/`.org`): no real site is there, so
-/// it is never asked for a picture.
-fn reserved(url: &str) -> bool {
-    let Some(host) = url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-    else {
-        return true;
-    };
-    let host = host.trim_end_matches('.');
-    [
-        "example",
-        "invalid",
-        "test",
-        "example.com",
-        "example.net",
-        "example.org",
-    ]
-    .iter()
-    .any(|r| host == *r || host.ends_with(&format!(".{r}")))
 }
 
 /// The icons the home page at `url` names; none when it cannot be fetched.
