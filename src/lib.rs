@@ -49,9 +49,9 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     let loaded = pipeline::load(site_dir, options, pipeline::Writes::Site)?;
     clock.lap("load");
     let output = pipeline::Output::begin(&loaded.output_dir, &loaded.state_dir())?;
-    let refreshed = pipeline::refresh_feeds(&loaded, &options.observer)?;
+    let states = pipeline::refresh_feeds(&loaded, &options.observer)?;
     clock.lap("refresh");
-    let (mut report, index) = pipeline::index_feeds(site_dir, &loaded, refreshed);
+    let (mut report, index) = pipeline::index_feeds(site_dir, &loaded, states);
     clock.lap("index");
     let rendered = pipeline::render_into(&loaded, &index, &output)?;
     drop(index);
@@ -67,8 +67,8 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
 /// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).
 pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error> {
     let loaded = pipeline::load(site_dir, options, pipeline::Writes::StateOnly)?;
-    let refreshed = pipeline::refresh_feeds(&loaded, &options.observer)?;
-    let (report, index) = pipeline::index_feeds(site_dir, &loaded, refreshed);
+    let states = pipeline::refresh_feeds(&loaded, &options.observer)?;
+    let (report, index) = pipeline::index_feeds(site_dir, &loaded, states);
     let files = render::render_site(&loaded.site, &index, &loaded.theme, &loaded.base_url)
         .map_err(Error::Build)?;
     Ok(Rendered {

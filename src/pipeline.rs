@@ -217,70 +217,29 @@ fn take_lock(site_dir: &Path, cache: &Cache) -> Result<refresh::lock::BuildLock,
     Ok(lock)
 }
 
-/// What the refresh stage gives the index: every feed's state, and the pictures.
-pub(crate) struct Refreshed {
-    states: Vec<refresh::FeedState>,
-    pictures: refresh::icons::Pictures,
-}
-
-/// Fetches (or reads from the cache) every feed. Online, each feed's icon is looked up as soon
-/// as the feed is in, while the others are still being fetched; else the pictures come from
-/// the state (`.toluu/icons/`, beside the cache).
+/// Fetches (or reads from the cache) every feed.
 pub(crate) fn refresh_feeds(
     loaded: &Loaded,
     observer: &refresh::Observer,
-) -> Result<Refreshed, Error> {
+) -> Result<Vec<refresh::FeedState>, Error> {
     let cfg = &loaded.site.config;
-    let dir = loaded.state_dir().join("icons");
-    let now = chrono::Utc::now();
-    let refresh = |observer: &refresh::Observer| {
-        refresh::refresh_observed(
-            &loaded.urls,
-            &cfg.fetch,
-            &cfg.build,
-            &loaded.cache,
-            loaded.mode,
-            observer,
-        )
-        .map_err(Error::Build)
-    };
-    if loaded.mode != refresh::Mode::All {
-        let states = refresh(observer)?;
-        let wanted = refresh::icons::wanted(&loaded.site, &states);
-        let pictures = refresh::icons::refresh_pictures(&wanted, &cfg.fetch, &dir, false, now);
-        return Ok(Refreshed { states, pictures });
-    }
-    let lookups = std::sync::Arc::new(refresh::icons::Lookups::start(&cfg.fetch, &dir, now));
-    for face in refresh::icons::faces(&loaded.site) {
-        lookups.want(face);
-    }
-    let told = observer.clone();
-    let asking = lookups.clone();
-    let observing = refresh::Observer::new(move |progress| {
-        if let refresh::Progress::Done(state) = &progress
-            && let Some(w) = refresh::icons::wanted_of(state)
-        {
-            asking.want(w);
-        }
-        told.tell(progress);
-    });
-    let states = refresh(&observing);
-    drop(observing);
-    let lookups = std::sync::Arc::into_inner(lookups)
-        .ok_or_else(|| Error::Build("the icon lookups outlived the refresh".to_owned()))?;
-    let states = states?;
-    let wanted = refresh::icons::wanted(&loaded.site, &states);
-    let pictures = lookups.finish(&wanted);
-    Ok(Refreshed { states, pictures })
+    refresh::refresh_observed(
+        &loaded.urls,
+        &cfg.fetch,
+        &cfg.build,
+        &loaded.cache,
+        loaded.mode,
+        observer,
+    )
+    .map_err(Error::Build)
 }
 
 /// The report of the refresh, and the index of the site the pages are rendered from.
 pub(crate) fn index_feeds(
     site_dir: &Path,
     loaded: &Loaded,
-    refreshed: Refreshed,
+    states: Vec<refresh::FeedState>,
 ) -> (BuildReport, index::SiteIndex) {
-    let Refreshed { states, pictures } = refreshed;
     let cfg = &loaded.site.config;
     let mut report = BuildReport::new(&loaded.site, &states, loaded.offline);
     report.cache_warnings.extend(loaded.merge_warnings.clone());
@@ -292,6 +251,8 @@ pub(crate) fn index_feeds(
             lock.path().display()
         ));
     }
+    let online = loaded.mode == refresh::Mode::All;
+    let pictures = pictures(loaded, &states, online);
     report
         .cache_warnings
         .extend(pictures.warnings.iter().cloned());
@@ -310,6 +271,24 @@ pub(crate) fn index_feeds(
     let warnings = follow_links(&mut index, cfg, state_dir, online);
     report.cache_warnings.extend(warnings);
     (report, index)
+}
+
+/// Feeds' icons and people's faces: fetched when `online` and due, else from the state
+/// (`.toluu/icons/`, beside the cache).
+fn pictures(
+    loaded: &Loaded,
+    states: &[refresh::FeedState],
+    online: bool,
+) -> refresh::icons::Pictures {
+    let wanted = refresh::icons::wanted(&loaded.site, states);
+    let dir = loaded
+        .cache
+        .dir()
+        .parent()
+        .unwrap_or(&loaded.site.root)
+        .join("icons");
+    let now = chrono::Utc::now();
+    refresh::icons::refresh_pictures(&wanted, &loaded.site.config.fetch, &dir, online, now)
 }
 
 /// Discovery beyond the lists: the blogrolls of the lists' sites and the sites their posts

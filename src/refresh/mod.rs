@@ -78,8 +78,7 @@ impl Observer {
         Observer(Some(Arc::new(f)))
     }
 
-    /// Tells the observer's function of `progress` (nothing, without one).
-    pub fn tell(&self, progress: Progress<'_>) {
+    fn tell(&self, progress: Progress<'_>) {
         if let Some(f) = &self.0 {
             f(progress);
         }

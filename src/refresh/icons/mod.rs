@@ -11,15 +11,14 @@
 
 mod lookup;
 pub mod store;
-mod stream;
 
 pub use store::{ICON_MAX_BYTES, Picture};
-pub use stream::Lookups;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
+use rayon::prelude::*;
 
 use crate::refresh::FeedState;
 use crate::site::{FetchConfig, Site};
@@ -55,38 +54,27 @@ pub struct Pictures {
 /// What `site` wants pictures of: each feed that has content (its icon), each person with
 /// an `avatar` (their face); each key once.
 pub fn wanted(site: &Site, states: &[FeedState]) -> Vec<Wanted> {
-    let mut wanted: Vec<Wanted> = states.iter().filter_map(wanted_of).collect();
-    for face in faces(site) {
-        if !wanted.iter().any(|w| w.key == face.key) {
-            wanted.push(face);
-        }
+    let mut wanted: Vec<Wanted> = Vec::new();
+    for state in states {
+        let Some(feed) = state.entry.as_ref().and_then(|e| e.feed.as_ref()) else {
+            continue;
+        };
+        let homepage = feed.site_link.clone().or_else(|| {
+            let url = url::Url::parse(&state.url).ok()?;
+            Some(url.join("/").ok()?.to_string())
+        });
+        wanted.push(Wanted {
+            key: state.url.clone(),
+            label: format!("feed {}", state.url),
+            named: feed.icon.clone(),
+            homepage,
+        });
     }
-    wanted
-}
-
-/// The icon a feed wants, once it has content.
-pub fn wanted_of(state: &FeedState) -> Option<Wanted> {
-    let feed = state.entry.as_ref().and_then(|e| e.feed.as_ref())?;
-    let homepage = feed.site_link.clone().or_else(|| {
-        let url = url::Url::parse(&state.url).ok()?;
-        Some(url.join("/").ok()?.to_string())
-    });
-    Some(Wanted {
-        key: state.url.clone(),
-        label: format!("feed {}", state.url),
-        named: feed.icon.clone(),
-        homepage,
-    })
-}
-
-/// The faces the site's people want: each `avatar`, once.
-pub fn faces(site: &Site) -> Vec<Wanted> {
-    let mut faces: Vec<Wanted> = Vec::new();
     for person in &site.people {
         if let Some(avatar) = &person.avatar
-            && !faces.iter().any(|w| w.key == *avatar)
+            && !wanted.iter().any(|w| w.key == *avatar)
         {
-            faces.push(Wanted {
+            wanted.push(Wanted {
                 key: avatar.clone(),
                 label: format!("avatar of {} ({})", person.name, person.file.display()),
                 named: Some(avatar.clone()),
@@ -94,7 +82,7 @@ pub fn faces(site: &Site) -> Vec<Wanted> {
             });
         }
     }
-    faces
+    wanted
 }
 
 /// Brings the pictures of `wanted` up to date in the state directory `dir` (fetching only
@@ -107,14 +95,33 @@ pub fn refresh_pictures(
     online: bool,
     now: DateTime<Utc>,
 ) -> Pictures {
-    if !online || wanted.is_empty() {
-        return from_state(wanted, &IconStore::new(dir));
-    }
-    let lookups = Lookups::start(config, dir, now);
-    for w in wanted {
-        lookups.want(w.clone());
-    }
-    lookups.finish(wanted)
+    let store = IconStore::new(dir);
+    let fetchers = if online && !wanted.is_empty() {
+        match Fetchers::new(config) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                return Pictures {
+                    warnings: vec![format!("icons not fetched: {e}")],
+                    ..from_state(wanted, &store)
+                };
+            }
+        }
+    } else {
+        None
+    };
+    let Some(fetchers) = fetchers else {
+        return from_state(wanted, &store);
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.concurrency.max(1))
+        .thread_name(|i| format!("toluu-icons-{i}"))
+        .build();
+    let run = |w: &Wanted| refresh_one(w, &fetchers, &store, now);
+    let results: Vec<(Option<Picture>, Vec<String>)> = match pool {
+        Ok(pool) => pool.install(|| wanted.par_iter().with_max_len(1).map(run).collect()),
+        Err(_) => wanted.iter().map(run).collect(),
+    };
+    collect(wanted, results)
 }
 
 /// The pictures as the state has them, nothing fetched.
