@@ -30,13 +30,24 @@ fn pages() -> Vec<PathBuf> {
     pages
 }
 
+/// Copies `from` to `to` as a clone has it: without a built site (`public/`) or the state a
+/// local build leaves (`.toluu/pages`, `.toluu/lock`), so the examples run the same after
+/// the README's `cargo run -- build example-site`.
 fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
+    let local = |rel: &Path| {
+        rel.starts_with("public")
+            || rel.starts_with(".toluu/pages")
+            || rel.starts_with(".toluu/lock")
+    };
+    let entries = walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| !local(e.path().strip_prefix(from).unwrap()));
+    for entry in entries {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
             fs::create_dir_all(&target).unwrap();
-        } else if !entry.path().components().any(|c| c.as_os_str() == "public") {
+        } else {
             fs::copy(entry.path(), &target).unwrap();
         }
     }
