@@ -30,29 +30,6 @@ fn pages() -> Vec<PathBuf> {
     pages
 }
 
-/// Copies `from` to `to` as a clone has it: without a built site (`public/`) or the state a
-/// local build leaves (`.toluu/pages`, `.toluu/lock`), so the examples run the same after
-/// the README's `cargo run -- build example-site`.
-fn copy_tree(from: &Path, to: &Path) {
-    let local = |rel: &Path| {
-        rel.starts_with("public")
-            || rel.starts_with(".toluu/pages")
-            || rel.starts_with(".toluu/lock")
-    };
-    let entries = walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_entry(|e| !local(e.path().strip_prefix(from).unwrap()));
-    for entry in entries {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn console_examples_run_as_written() {
     let scratch = tempfile::tempdir().unwrap();
@@ -65,8 +42,8 @@ fn console_examples_run_as_written() {
         let name = page.file_stem().unwrap().to_string_lossy().into_owned();
         let dir = scratch.path().join(format!("{i:02}"));
         let input = dir.join(format!("{name}.in"));
-        copy_tree(&repo().join("example-site"), &input.join("example-site"));
-        copy_tree(&repo().join("docs/examples"), &input);
+        crate::copy_tree(&repo().join("example-site"), &input.join("example-site"));
+        crate::copy_tree(&repo().join("docs/examples"), &input);
         let copy = dir.join(format!("{name}.md"));
         fs::copy(page, &copy).unwrap();
         cases.case(copy);

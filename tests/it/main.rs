@@ -149,6 +149,29 @@ pub fn unclocked(html: &[u8]) -> Vec<u8> {
     .concat()
 }
 
+/// Copies `from` to `to` as a clone has it: without a built site (`public/`) or the state a
+/// local build leaves (`.toluu/pages`, `.toluu/lock`), so the examples run the same after
+/// the README's `cargo run -- build example-site`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    let local = |rel: &Path| {
+        rel.starts_with("public")
+            || rel.starts_with(".toluu/pages")
+            || rel.starts_with(".toluu/lock")
+    };
+    let entries = walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| !local(e.path().strip_prefix(from).unwrap()));
+    for entry in entries {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// [`read_tree`] with each file [`unclocked`].
 pub fn read_tree_unclocked(dir: &Path) -> Vec<(String, Vec<u8>)> {
     read_tree(dir)

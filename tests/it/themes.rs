@@ -8,20 +8,11 @@ use crate::read_tree;
 
 /// A copy of the example site in a temp dir (without any built output).
 pub fn example_copy() -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
     let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(&src)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "public")
-    {
-        let entry = entry.unwrap();
-        let to = dir.path().join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
+    crate::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"),
+        dir.path(),
+    );
     dir
 }
 
