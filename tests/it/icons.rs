@@ -458,3 +458,41 @@ fn no_page_of_the_example_site_loads_anything_from_another_site() {
     assert!(pictures("icons/", ".png") >= 3 && pictures("faces/", ".png") >= 3);
     assert!(pictures("icons/", ".svg") >= 3 && pictures("faces/", ".svg") >= 3);
 }
+
+#[test]
+fn the_feeds_of_one_site_ask_for_its_favicon_and_home_page_once() {
+    let server = TestServer::start();
+    let paths: Vec<String> = (0..6).map(|i| format!("/f{i}.xml")).collect();
+    for (i, path) in paths.iter().enumerate() {
+        // Three feeds share a home page, three have one each: all share /favicon.ico.
+        let home = if i < 3 {
+            server.url("/shared/")
+        } else {
+            server.url(&format!("/own{i}/"))
+        };
+        server.route(
+            path,
+            Route::ok("application/atom+xml", atom(&format!("F{i}"), &home, "")),
+        );
+    }
+    server.route("/shared/", Route::ok("text/html", "<html></html>"));
+    for i in 3..6 {
+        server.route(
+            &format!("/own{i}/"),
+            Route::ok("text/html", "<html></html>"),
+        );
+    }
+    server.route("/favicon.ico", Route::ok("image/x-icon", ico_bytes()));
+    let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+    // Without the follower, whose blogroll visits ask for the same home pages.
+    let site = site_reading(&server, "[discover]\nfollow_links = false\n", &refs);
+    site.build().unwrap();
+    let asked = |p: &str| server.seen().iter().filter(|s| s.path == p).count();
+    assert_eq!(asked("/favicon.ico"), 1, "{:?}", server.seen());
+    assert_eq!(asked("/shared/"), 1);
+    assert_eq!(asked("/own4/"), 1);
+    for path in &paths {
+        let icon = icon_path(&server.url(path), "ico");
+        assert_eq!(output_bytes(&site, &icon), Some(ico_bytes()), "{path}");
+    }
+}

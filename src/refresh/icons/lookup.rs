@@ -1,5 +1,9 @@
 //! One look for a picture: the clients it uses, the URLs it tries in order, and what it
-//! found.
+//! found. Within one refresh, a URL is asked once: the feeds of one site share its
+//! `/favicon.ico` (and, often, its home page), and the other looks wait for that answer.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::store::{ICON_MAX_BYTES, IconRecord, Picture};
 use crate::parse::images::{icon_links, sniff};
@@ -7,11 +11,39 @@ use crate::refresh::fetch::{Fetcher, Response, Validators};
 use crate::site::FetchConfig;
 use crate::urls::reserved_for_examples;
 
+/// What an unconditional request for a picture answered: the picture and its validators,
+/// or why there is none.
+type Answer = Result<Option<(Picture, Validators)>, String>;
+
+/// The answers of one refresh, by URL: each is asked once, the first look asking and the
+/// others waiting for it.
+struct Answers<T>(Mutex<HashMap<String, Arc<OnceLock<T>>>>);
+
+impl<T: Clone> Answers<T> {
+    fn new() -> Self {
+        Answers(Mutex::new(HashMap::new()))
+    }
+
+    /// The answer for `url`: asked with `ask` only if no look asked for it before.
+    fn get(&self, url: &str, ask: impl FnOnce() -> T) -> T {
+        let cell = {
+            let mut map = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(map.entry(url.to_owned()).or_default())
+        };
+        cell.get_or_init(ask).clone()
+    }
+}
+
 /// The two clients of a picture refresh: one for pictures (capped at [`ICON_MAX_BYTES`]),
-/// one for home pages (capped like feeds).
+/// one for home pages (capped like feeds), and the answers they had so far.
 pub(super) struct Fetchers {
     pictures: Fetcher,
     pages: Fetcher,
+    picture_answers: Answers<Answer>,
+    page_answers: Answers<Vec<String>>,
 }
 
 impl Fetchers {
@@ -23,6 +55,8 @@ impl Fetchers {
         Ok(Fetchers {
             pictures: Fetcher::new(&pictures)?,
             pages: Fetcher::new(config)?,
+            picture_answers: Answers::new(),
+            page_answers: Answers::new(),
         })
     }
 }
@@ -63,7 +97,9 @@ pub(super) fn look(
     let mut candidates: Vec<(String, bool)> = named.iter().map(|n| ((*n).clone(), true)).collect();
     if let Some(home) = homepage.filter(|h| !reserved_for_examples(h)) {
         candidates.extend(
-            homepage_icons(home, &fetchers.pages)
+            fetchers
+                .page_answers
+                .get(home, || homepage_icons(home, &fetchers.pages))
                 .into_iter()
                 .map(|u| (u, true)),
         );
@@ -78,7 +114,10 @@ pub(super) fn look(
         if tried.iter().any(|t| t.0 == url) || reserved_for_examples(&url) {
             continue;
         }
-        match get_picture(&fetchers.pictures, &url, &Validators::default()) {
+        let answer = fetchers.picture_answers.get(&url, || {
+            get_picture(&fetchers.pictures, &url, &Validators::default())
+        });
+        match answer {
             Ok(Some((p, v))) => return Found::New(url, p, v),
             Ok(None) => tried.push((url, "unexpected HTTP 304".to_owned(), loud)),
             // A site without /favicon.ico is common: only a wrong answer is worth a warning.
