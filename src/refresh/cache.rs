@@ -4,6 +4,12 @@
 //! status, times) and the last good parsed content. It is written atomically (temp file +
 //! rename), so a build killed at any moment leaves the previous file intact. A file that is
 //! corrupt or from another format version is reported and ignored: that feed is refetched.
+//!
+//! A fetch that changes nothing but the record (a 304, a failure) writes the record alone, in
+//! `<name>.fetch.json` beside the entry, instead of the whole entry again. When both are
+//! there, the record fetched later wins; writing the whole entry removes the lone record. A
+//! build killed between the two writes leaves an older record, never a newer one: the next
+//! fetch is then conditional on older validators, which costs a full answer, not a post.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -137,6 +143,63 @@ impl FetchRecord {
     }
 }
 
+/// The name ending of a feed's fetch record written alone (see the module's documentation).
+pub const FETCH_SUFFIX: &str = ".fetch.json";
+
+/// Whether a file of the cache directory named `name` is a feed's entry (not its lone fetch
+/// record, not a temp file).
+pub fn is_entry_file(name: &str) -> bool {
+    name.ends_with(".json") && !name.ends_with(FETCH_SUFFIX) && !name.starts_with('.')
+}
+
+/// A feed's fetch record written alone.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FetchFile {
+    format: u32,
+    url: String,
+    fetch: FetchRecord,
+}
+
+/// Reads the cache entry in the file at `path`, with the fetch record beside it when that one
+/// was fetched later. `Ok(None)` when there is no such file; `Err` naming the file when it is
+/// unreadable, corrupt or from another format version.
+pub fn read_entry(path: &Path) -> Result<Option<CacheEntry>, String> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: cannot read cache file: {e}", path.display())),
+    };
+    let mut entry: CacheEntry = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: corrupt cache file, ignored: {e}", path.display()))?;
+    if entry.format != CACHE_FORMAT {
+        return Err(format!(
+            "{}: cache file of format {} (this toluu writes {CACHE_FORMAT}), ignored",
+            path.display(),
+            entry.format
+        ));
+    }
+    // A lone record that cannot be read is passed over: the entry's own is older, and the
+    // next fetch writes a good one.
+    let record = fs::read_to_string(fetch_path(path))
+        .ok()
+        .and_then(|text| serde_json::from_str::<FetchFile>(&text).ok())
+        .filter(|f| f.format == CACHE_FORMAT && f.url == entry.url);
+    if let Some(record) = record
+        && record.fetch.fetched_at >= entry.fetch.fetched_at
+    {
+        entry.fetch = record.fetch;
+    }
+    Ok(Some(entry))
+}
+
+/// The lone fetch record's file beside the entry file `path`.
+fn fetch_path(path: &Path) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("feed");
+    let stem = name.strip_suffix(".json").unwrap_or(name);
+    path.with_file_name(format!("{stem}{FETCH_SUFFIX}"))
+}
+
 /// The cache directory of a site.
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -163,20 +226,9 @@ impl Cache {
     /// the file when it exists but is unreadable, corrupt or from another format version.
     pub fn load(&self, url: &str) -> Result<Option<CacheEntry>, String> {
         let path = self.path_for(url);
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("{}: cannot read cache file: {e}", path.display())),
+        let Some(entry) = read_entry(&path)? else {
+            return Ok(None);
         };
-        let entry: CacheEntry = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: corrupt cache file, ignored: {e}", path.display()))?;
-        if entry.format != CACHE_FORMAT {
-            return Err(format!(
-                "{}: cache file of format {} (this toluu writes {CACHE_FORMAT}), ignored",
-                path.display(),
-                entry.format
-            ));
-        }
         if entry.url != url {
             return Err(format!(
                 "{}: cache file is for {}, not {url}, ignored",
@@ -187,13 +239,31 @@ impl Cache {
         Ok(Some(entry))
     }
 
-    /// Writes the entry atomically: a temp file in the same directory, then a rename.
+    /// Writes the entry atomically: a temp file in the same directory, then a rename; then
+    /// removes the lone fetch record it supersedes.
     pub fn store(&self, entry: &CacheEntry) -> std::io::Result<()> {
         fs::create_dir_all(&self.dir)?;
         let path = self.path_for(&entry.url);
         let mut json = serde_json::to_string_pretty(entry).map_err(std::io::Error::other)?;
         json.push('\n');
-        write_atomically(&path, json.as_bytes())
+        write_atomically(&path, json.as_bytes())?;
+        match fs::remove_file(fetch_path(&path)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the entry's fetch record alone, atomically, for an entry whose file already
+    /// holds everything else of it (a 304, a failure).
+    pub fn store_fetch(&self, entry: &CacheEntry) -> std::io::Result<()> {
+        let record = FetchFile {
+            format: entry.format,
+            url: entry.url.clone(),
+            fetch: entry.fetch.clone(),
+        };
+        let mut json = serde_json::to_string_pretty(&record).map_err(std::io::Error::other)?;
+        json.push('\n');
+        write_atomically(&fetch_path(&self.path_for(&entry.url)), json.as_bytes())
     }
 }
 

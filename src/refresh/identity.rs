@@ -12,7 +12,7 @@ use std::fs;
 
 use sha2::{Digest, Sha256};
 
-use crate::refresh::cache::{Cache, CacheEntry, file_name_for};
+use crate::refresh::cache::{Cache, CacheEntry, file_name_for, is_entry_file, read_entry};
 
 /// How many bytes of a feed's title its page slug keeps, before the hash of its URL.
 const FEED_TITLE_BYTES: usize = 40;
@@ -92,14 +92,11 @@ pub fn moved_pages(cache: &Cache, listed: &[String]) -> HashMap<String, Page> {
     let mut names: Vec<String> = dir
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json") && !known.contains(n))
+        .filter(|n| is_entry_file(n) && !known.contains(n))
         .collect();
     names.sort();
     for name in names {
-        let Some(entry) = fs::read_to_string(cache.dir().join(&name))
-            .ok()
-            .and_then(|text| serde_json::from_str::<CacheEntry>(&text).ok())
-        else {
+        let Ok(Some(entry)) = read_entry(&cache.dir().join(&name)) else {
             continue;
         };
         let Some(to) = entry

@@ -123,8 +123,27 @@ pub(super) fn finish_one(
         Response::Body { bytes, .. } => bytes.len() as u64,
         _ => 0,
     };
+    // What the entry's file holds besides the fetch record, before and after: when only the
+    // record changed, only the record is written.
+    let kept = |e: &CacheEntry| {
+        (
+            e.slug.clone(),
+            e.former_slugs.clone(),
+            e.first_seen,
+            e.categories_read,
+        )
+    };
+    let before = previous
+        .as_ref()
+        .filter(|_| !matches!(fetched.response, Response::Body { .. }))
+        .map(kept);
     let (entry, outcome, new_items) = apply(&url, previous, fetched, now, policy);
-    if let Err(e) = cache.store(&entry) {
+    let stored = if before.is_some_and(|b| b == kept(&entry)) {
+        cache.store_fetch(&entry)
+    } else {
+        cache.store(&entry)
+    };
+    if let Err(e) = stored {
         cache_warning = Some(format!(
             "{}: cannot write cache file: {e}",
             cache.path_for(&url).display()

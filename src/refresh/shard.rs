@@ -7,7 +7,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::refresh::cache::{CACHE_FORMAT, Cache, CacheEntry};
+use crate::refresh::cache::{Cache, CacheEntry, is_entry_file, read_entry};
 
 /// One shard of N: `index` counts from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,25 +51,19 @@ pub fn merge_into(cache: &Cache, dirs: &[impl AsRef<Path>]) -> Result<Vec<String
             .map_err(|e| format!("{}: cannot read the state directory: {e}", dir.display()))?
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_entry_file)
+            })
             .collect();
         files.sort();
         for path in files {
-            let entry: CacheEntry = match fs::read_to_string(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|t| serde_json::from_str::<CacheEntry>(&t).map_err(|e| e.to_string()))
-            {
-                Ok(entry) if entry.format == CACHE_FORMAT => entry,
-                Ok(entry) => {
-                    warnings.push(format!(
-                        "{}: cache file of format {}, not merged",
-                        path.display(),
-                        entry.format
-                    ));
-                    continue;
-                }
+            let entry: CacheEntry = match read_entry(&path) {
+                Ok(Some(entry)) => entry,
+                Ok(None) => continue,
                 Err(e) => {
-                    warnings.push(format!("{}: not merged: {e}", path.display()));
+                    warnings.push(format!("{e}; not merged"));
                     continue;
                 }
             };
