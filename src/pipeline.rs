@@ -252,24 +252,32 @@ pub(crate) fn index_feeds(
         ));
     }
     let online = loaded.mode == refresh::Mode::All;
-    let pictures = pictures(loaded, &states, online);
+    let wanted = refresh::icons::wanted(&loaded.site, &states);
+    // The icon lookups wait on the network, as the follower's visits do: the one runs while
+    // the other (and the index) is built.
+    let (pictures, (mut index, warnings)) = std::thread::scope(|scope| {
+        let pictures = scope.spawn(|| pictures(loaded, &wanted, online));
+        let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
+        if cfg.discover.recent_from_git {
+            index.recent = index::recent::recent_additions(site_dir, &index);
+        }
+        if cfg.build.redirects_from_git
+            && let Some(renames) = index::renames::list_renames(site_dir)
+        {
+            index.moved_people = index::renames::moved_people(&renames, &index.people);
+        }
+        let state_dir = loaded.cache.dir().parent().unwrap_or(site_dir);
+        let warnings = follow_links(&mut index, cfg, state_dir, online);
+        let pictures = pictures
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (pictures, (index, warnings))
+    });
     report
         .cache_warnings
         .extend(pictures.warnings.iter().cloned());
-    let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
-    index.pictures = pictures;
-    if cfg.discover.recent_from_git {
-        index.recent = index::recent::recent_additions(site_dir, &index);
-    }
-    if cfg.build.redirects_from_git
-        && let Some(renames) = index::renames::list_renames(site_dir)
-    {
-        index.moved_people = index::renames::moved_people(&renames, &index.people);
-    }
-    let state_dir = loaded.cache.dir().parent().unwrap_or(site_dir);
-    let online = loaded.mode == refresh::Mode::All;
-    let warnings = follow_links(&mut index, cfg, state_dir, online);
     report.cache_warnings.extend(warnings);
+    index.pictures = pictures;
     (report, index)
 }
 
@@ -277,10 +285,9 @@ pub(crate) fn index_feeds(
 /// (`.toluu/icons/`, beside the cache).
 fn pictures(
     loaded: &Loaded,
-    states: &[refresh::FeedState],
+    wanted: &[refresh::icons::Wanted],
     online: bool,
 ) -> refresh::icons::Pictures {
-    let wanted = refresh::icons::wanted(&loaded.site, states);
     let dir = loaded
         .cache
         .dir()
@@ -288,7 +295,7 @@ fn pictures(
         .unwrap_or(&loaded.site.root)
         .join("icons");
     let now = chrono::Utc::now();
-    refresh::icons::refresh_pictures(&wanted, &loaded.site.config.fetch, &dir, online, now)
+    refresh::icons::refresh_pictures(wanted, &loaded.site.config.fetch, &dir, online, now)
 }
 
 /// Discovery beyond the lists: the blogrolls of the lists' sites and the sites their posts
