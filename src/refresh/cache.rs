@@ -5,14 +5,17 @@
 //! rename), so a build killed at any moment leaves the previous file intact. A file that is
 //! corrupt or from another format version is reported and ignored: that feed is refetched.
 //!
-//! A fetch that changes nothing but the record (a 304, a failure) writes the record alone, in
-//! `<name>.fetch.json` beside the entry, instead of the whole entry again. When both are
-//! there, the record fetched later wins; writing the whole entry removes the lone record. A
-//! build killed between the two writes leaves an older record, never a newer one: the next
-//! fetch is then conditional on older validators, which costs a full answer, not a post.
+//! A fetch that changes nothing but the record (a 304, a failure) does not rewrite the whole
+//! entry: its record goes into `fetches.jsonl`, one line per feed, which the refresh writes
+//! once, atomically, when every feed is in (one file, not a thousand). When a feed has both,
+//! the record fetched later wins; writing a feed's whole entry drops its line. A build killed
+//! before that one write leaves the older records, never a newer one: the next fetch is then
+//! conditional on older validators, which costs a full answer, not a post.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -143,73 +146,48 @@ impl FetchRecord {
     }
 }
 
-/// The name ending of a feed's fetch record written alone (see the module's documentation).
-pub const FETCH_SUFFIX: &str = ".fetch.json";
+/// The file of the cache directory that holds the fetch records written alone (see the
+/// module's documentation): one JSON object per line, sorted by URL.
+pub const RECORDS_FILE: &str = "fetches.jsonl";
 
-/// Whether a file of the cache directory named `name` is a feed's entry (not its lone fetch
-/// record, not a temp file).
+/// Whether a file of the cache directory named `name` is a feed's entry (not the fetch
+/// records, not a temp file).
 pub fn is_entry_file(name: &str) -> bool {
-    name.ends_with(".json") && !name.ends_with(FETCH_SUFFIX) && !name.starts_with('.')
+    name.ends_with(".json") && !name.starts_with('.')
 }
 
-/// A feed's fetch record written alone.
+/// A feed's fetch record written alone: one line of [`RECORDS_FILE`].
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FetchFile {
+struct RecordLine {
     format: u32,
     url: String,
     fetch: FetchRecord,
 }
 
-/// Reads the cache entry in the file at `path`, with the fetch record beside it when that one
-/// was fetched later. `Ok(None)` when there is no such file; `Err` naming the file when it is
-/// unreadable, corrupt or from another format version.
-pub fn read_entry(path: &Path) -> Result<Option<CacheEntry>, String> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: cannot read cache file: {e}", path.display())),
-    };
-    let mut entry: CacheEntry = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: corrupt cache file, ignored: {e}", path.display()))?;
-    if entry.format != CACHE_FORMAT {
-        return Err(format!(
-            "{}: cache file of format {} (this toluu writes {CACHE_FORMAT}), ignored",
-            path.display(),
-            entry.format
-        ));
-    }
-    // A lone record that cannot be read is passed over: the entry's own is older, and the
-    // next fetch writes a good one.
-    let record = fs::read_to_string(fetch_path(path))
-        .ok()
-        .and_then(|text| serde_json::from_str::<FetchFile>(&text).ok())
-        .filter(|f| f.format == CACHE_FORMAT && f.url == entry.url);
-    if let Some(record) = record
-        && record.fetch.fetched_at >= entry.fetch.fetched_at
-    {
-        entry.fetch = record.fetch;
-    }
-    Ok(Some(entry))
-}
-
-/// The lone fetch record's file beside the entry file `path`.
-fn fetch_path(path: &Path) -> PathBuf {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("feed");
-    let stem = name.strip_suffix(".json").unwrap_or(name);
-    path.with_file_name(format!("{stem}{FETCH_SUFFIX}"))
+/// The fetch records written alone, by URL, as read from [`RECORDS_FILE`] and changed since.
+#[derive(Debug, Default)]
+struct Records {
+    /// `None` until first needed, then read from the file (empty when there is none).
+    by_url: Option<BTreeMap<String, FetchRecord>>,
+    /// Changed since read: [`Cache::write_records`] writes the file.
+    changed: bool,
 }
 
 /// The cache directory of a site.
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
+    records: Arc<Mutex<Records>>,
 }
 
 impl Cache {
     /// A cache rooted at `dir` (created on first write).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Cache { dir: dir.into() }
+        Cache {
+            dir: dir.into(),
+            records: Arc::default(),
+        }
     }
 
     /// The directory this cache lives in.
@@ -226,7 +204,7 @@ impl Cache {
     /// the file when it exists but is unreadable, corrupt or from another format version.
     pub fn load(&self, url: &str) -> Result<Option<CacheEntry>, String> {
         let path = self.path_for(url);
-        let Some(entry) = read_entry(&path)? else {
+        let Some(entry) = self.read_entry(&path)? else {
             return Ok(None);
         };
         if entry.url != url {
@@ -239,32 +217,125 @@ impl Cache {
         Ok(Some(entry))
     }
 
-    /// Writes the entry atomically: a temp file in the same directory, then a rename; then
-    /// removes the lone fetch record it supersedes.
+    /// Reads the cache entry in the file at `path` (a file of this cache's directory), with the
+    /// feed's lone fetch record when that one was fetched later. `Ok(None)` when there is no
+    /// such file; `Err` naming the file when it is unreadable, corrupt or from another format
+    /// version.
+    pub fn read_entry(&self, path: &Path) -> Result<Option<CacheEntry>, String> {
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("{}: cannot read cache file: {e}", path.display())),
+        };
+        let mut entry: CacheEntry = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: corrupt cache file, ignored: {e}", path.display()))?;
+        if entry.format != CACHE_FORMAT {
+            return Err(format!(
+                "{}: cache file of format {} (this toluu writes {CACHE_FORMAT}), ignored",
+                path.display(),
+                entry.format
+            ));
+        }
+        let url = entry.url.clone();
+        if let Some(record) = self.with_records(|r| r.by_url.get(&url).cloned())
+            && record.fetched_at >= entry.fetch.fetched_at
+        {
+            entry.fetch = record;
+        }
+        Ok(Some(entry))
+    }
+
+    /// Runs `f` on the lone fetch records, read from [`RECORDS_FILE`] the first time. Lines
+    /// that cannot be read are passed over: the entries' own records are older, and the next
+    /// fetch writes good ones.
+    fn with_records<R>(&self, f: impl FnOnce(&mut Loaded) -> R) -> R {
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        let records = &mut *records;
+        let by_url = records.by_url.get_or_insert_with(|| {
+            let text = fs::read_to_string(self.dir.join(RECORDS_FILE)).unwrap_or_default();
+            let lines = text.lines().filter(|l| !l.trim().is_empty());
+            let good: BTreeMap<String, FetchRecord> = lines
+                .clone()
+                .filter_map(|line| serde_json::from_str::<RecordLine>(line).ok())
+                .filter(|line| line.format == CACHE_FORMAT)
+                .map(|line| (line.url, line.fetch))
+                .collect();
+            // A file with lines that cannot be read is written again, without them.
+            records.changed |= good.len() < lines.count();
+            good
+        });
+        let mut loaded = Loaded {
+            by_url,
+            changed: false,
+        };
+        let out = f(&mut loaded);
+        records.changed |= loaded.changed;
+        out
+    }
+
+    /// Writes the entry atomically: a temp file in the same directory, then a rename. Its
+    /// lone fetch record, which it supersedes, goes at the next [`Cache::write_records`].
     pub fn store(&self, entry: &CacheEntry) -> std::io::Result<()> {
         fs::create_dir_all(&self.dir)?;
         let path = self.path_for(&entry.url);
         let mut json = serde_json::to_string_pretty(entry).map_err(std::io::Error::other)?;
         json.push('\n');
         write_atomically(&path, json.as_bytes())?;
-        match fs::remove_file(fetch_path(&path)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+        self.with_records(|r| r.changed = r.by_url.remove(&entry.url).is_some());
+        Ok(())
     }
 
-    /// Writes the entry's fetch record alone, atomically, for an entry whose file already
-    /// holds everything else of it (a 304, a failure).
-    pub fn store_fetch(&self, entry: &CacheEntry) -> std::io::Result<()> {
-        let record = FetchFile {
-            format: entry.format,
-            url: entry.url.clone(),
-            fetch: entry.fetch.clone(),
-        };
-        let mut json = serde_json::to_string_pretty(&record).map_err(std::io::Error::other)?;
-        json.push('\n');
-        write_atomically(&fetch_path(&self.path_for(&entry.url)), json.as_bytes())
+    /// Keeps the entry's fetch record alone, for an entry whose file already holds everything
+    /// else of it (a 304, a failure); [`Cache::write_records`] writes it.
+    pub fn store_fetch(&self, entry: &CacheEntry) {
+        self.with_records(|r| {
+            r.by_url.insert(entry.url.clone(), entry.fetch.clone());
+            r.changed = true;
+        });
     }
+
+    /// Writes the lone fetch records kept since the cache was read to [`RECORDS_FILE`], at
+    /// once and atomically, if any changed; records of feeds whose entry is gone are dropped.
+    /// Returns a message naming the file when it cannot be written.
+    pub fn write_records(&self) -> Result<(), String> {
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        if !records.changed {
+            return Ok(());
+        }
+        let Some(by_url) = records.by_url.as_mut() else {
+            return Ok(());
+        };
+        by_url.retain(|url, _| self.path_for(url).exists());
+        let mut text = String::new();
+        for (url, fetch) in by_url.iter() {
+            let line = RecordLine {
+                format: CACHE_FORMAT,
+                url: url.clone(),
+                fetch: fetch.clone(),
+            };
+            // A record is plain data: it always serializes.
+            text.push_str(&serde_json::to_string(&line).unwrap_or_default());
+            text.push('\n');
+        }
+        let path = self.dir.join(RECORDS_FILE);
+        let written = if text.is_empty() {
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            }
+        } else {
+            fs::create_dir_all(&self.dir).and_then(|()| write_atomically(&path, text.as_bytes()))
+        };
+        written.map_err(|e| format!("{}: cannot write the fetch records: {e}", path.display()))?;
+        records.changed = false;
+        Ok(())
+    }
+}
+
+/// The lone fetch records while [`Cache::with_records`] holds them.
+struct Loaded<'a> {
+    by_url: &'a mut BTreeMap<String, FetchRecord>,
+    changed: bool,
 }
 
 /// The cache file name for a normalized URL: its host, for humans, and a hash, for uniqueness.

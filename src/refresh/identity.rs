@@ -12,7 +12,7 @@ use std::fs;
 
 use sha2::{Digest, Sha256};
 
-use crate::refresh::cache::{Cache, CacheEntry, file_name_for, is_entry_file, read_entry};
+use crate::refresh::cache::{Cache, CacheEntry, file_name_for, is_entry_file};
 
 /// How many bytes of a feed's title its page slug keeps, before the hash of its URL.
 const FEED_TITLE_BYTES: usize = 40;
@@ -96,7 +96,7 @@ pub fn moved_pages(cache: &Cache, listed: &[String]) -> HashMap<String, Page> {
         .collect();
     names.sort();
     for name in names {
-        let Ok(Some(entry)) = read_entry(&cache.dir().join(&name)) else {
+        let Ok(Some(entry)) = cache.read_entry(&cache.dir().join(&name)) else {
             continue;
         };
         let Some(to) = entry

@@ -186,7 +186,20 @@ fn refresh_observed_at(
         parse_pool.install(|| run.finish_all(fetched_rx, &policy))
     });
     states.sort_by_key(|(i, _)| *i);
-    Ok(states.into_iter().map(|(_, state)| state).collect())
+    let mut states: Vec<FeedState> = states.into_iter().map(|(_, state)| state).collect();
+    write_records(cache, &mut states);
+    Ok(states)
+}
+
+/// Writes the records of the feeds that answered 304 or failed, in one write. Records that
+/// cannot be written fail no build (the next one fetches on older validators): the warning is
+/// told once, on the first of `states` without one.
+fn write_records(cache: &Cache, states: &mut [FeedState]) {
+    if let Err(warning) = cache.write_records()
+        && let Some(first) = states.iter_mut().find(|s| s.cache_warning.is_none())
+    {
+        first.cache_warning = Some(warning);
+    }
 }
 
 /// For each of `urls`, whether this refresh fetches it.

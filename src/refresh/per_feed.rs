@@ -139,7 +139,8 @@ pub(super) fn finish_one(
         .map(kept);
     let (entry, outcome, new_items) = apply(&url, previous, fetched, now, policy);
     let stored = if before.is_some_and(|b| b == kept(&entry)) {
-        cache.store_fetch(&entry)
+        cache.store_fetch(&entry);
+        Ok(())
     } else {
         cache.store(&entry)
     };

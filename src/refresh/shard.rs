@@ -7,7 +7,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::refresh::cache::{Cache, CacheEntry, is_entry_file, read_entry};
+use crate::refresh::cache::{Cache, CacheEntry, is_entry_file};
 
 /// One shard of N: `index` counts from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,7 @@ pub fn merge_into(cache: &Cache, dirs: &[impl AsRef<Path>]) -> Result<Vec<String
     let mut warnings = Vec::new();
     for dir in dirs {
         let dir = dir.as_ref();
+        let shard = Cache::new(dir);
         let mut files: Vec<_> = fs::read_dir(dir)
             .map_err(|e| format!("{}: cannot read the state directory: {e}", dir.display()))?
             .filter_map(Result::ok)
@@ -59,7 +60,7 @@ pub fn merge_into(cache: &Cache, dirs: &[impl AsRef<Path>]) -> Result<Vec<String
             .collect();
         files.sort();
         for path in files {
-            let entry: CacheEntry = match read_entry(&path) {
+            let entry: CacheEntry = match shard.read_entry(&path) {
                 Ok(Some(entry)) => entry,
                 Ok(None) => continue,
                 Err(e) => {
@@ -78,6 +79,7 @@ pub fn merge_into(cache: &Cache, dirs: &[impl AsRef<Path>]) -> Result<Vec<String
             }
         }
     }
+    cache.write_records()?;
     Ok(warnings)
 }
 

@@ -634,42 +634,46 @@ fn a_304_writes_the_fetch_record_alone_and_a_new_post_the_whole_entry() {
     let site = TestSite::new("[fetch]\nmin_interval_secs = 0\n");
     site.person("ana", "Ana", &[server.url("/r.xml")]);
     site.build().unwrap();
-    let cache = toluu::refresh::cache::Cache::new(site.path().join(".toluu/cache"));
+    // A cache as a new build sees it: the records are read once per cache.
+    let cache = || toluu::refresh::cache::Cache::new(site.path().join(".toluu/cache"));
     let url = server.url("/r.xml");
-    let entry_path = cache.path_for(&url);
-    let record_path = entry_path.with_file_name(
-        entry_path
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .replace(".json", toluu::refresh::cache::FETCH_SUFFIX),
-    );
+    let entry_path = cache().path_for(&url);
+    let records_path = site
+        .path()
+        .join(".toluu/cache")
+        .join(toluu::refresh::cache::RECORDS_FILE);
     let entry_bytes = std::fs::read(&entry_path).unwrap();
-    let first = cache.load(&url).unwrap().unwrap().fetch.fetched_at;
-    assert!(!record_path.exists());
+    let first = cache().load(&url).unwrap().unwrap().fetch.fetched_at;
+    assert!(!records_path.exists());
 
-    // A 304: the entry's file is not rewritten, the record beside it is newer.
+    // A 304: the entry's file is not rewritten, its record in the records file is newer.
     std::thread::sleep(std::time::Duration::from_millis(20));
     let report = site.build().unwrap();
     assert_eq!(feed_report(&report, &url).status, "not modified");
     assert_eq!(std::fs::read(&entry_path).unwrap(), entry_bytes);
-    assert!(record_path.exists());
-    let loaded = cache.load(&url).unwrap().unwrap();
+    let records = std::fs::read_to_string(&records_path).unwrap();
+    assert_eq!(records.lines().count(), 1, "{records}");
+    assert!(records.contains(&url), "{records}");
+    let loaded = cache().load(&url).unwrap().unwrap();
     assert!(loaded.fetch.fetched_at > first);
     assert_eq!(loaded.feed.unwrap().items.len(), 1);
+    assert_eq!(
+        feed_report(&site.build().unwrap(), &url).status,
+        "not modified",
+        "the validators of the record are sent again"
+    );
 
-    // A record older than the entry (a build killed between two writes) is passed over, and
-    // a corrupt one too.
+    // A record older than the entry (a build killed before it wrote its records) is passed
+    // over, and a corrupt one too.
     let mut record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();
+        serde_json::from_str(std::fs::read_to_string(&records_path).unwrap().trim()).unwrap();
     record["fetch"]["fetched_at"] = "2000-01-01T00:00:00Z".into();
-    std::fs::write(&record_path, record.to_string()).unwrap();
-    assert_eq!(cache.load(&url).unwrap().unwrap().fetch.fetched_at, first);
-    std::fs::write(&record_path, "{ not json").unwrap();
-    assert_eq!(cache.load(&url).unwrap().unwrap().fetch.fetched_at, first);
+    std::fs::write(&records_path, format!("{record}\n")).unwrap();
+    assert_eq!(cache().load(&url).unwrap().unwrap().fetch.fetched_at, first);
+    std::fs::write(&records_path, "{ not json\n").unwrap();
+    assert_eq!(cache().load(&url).unwrap().unwrap().fetch.fetched_at, first);
 
-    // A new post: the whole entry is written and the lone record goes.
+    // A new post: the whole entry is written and its record goes.
     let two = [
         (
             "Two",
@@ -683,8 +687,8 @@ fn a_304_writes_the_fetch_record_alone_and_a_new_post_the_whole_entry() {
         Route::xml(rss("Records", &two)).with_etag("\"v2\""),
     );
     site.build().unwrap();
-    assert!(!record_path.exists());
-    let loaded = cache.load(&url).unwrap().unwrap();
+    assert!(!records_path.exists());
+    let loaded = cache().load(&url).unwrap().unwrap();
     assert_eq!(loaded.feed.unwrap().items.len(), 2);
     assert_eq!(loaded.fetch.etag.as_deref(), Some("\"v2\""));
     assert!(site.output("index.html").contains("Two"));
