@@ -325,8 +325,16 @@ pub(crate) fn follow_links(
         .iter()
         .filter_map(|f| Some((f.url.clone(), f.site_link.clone()?)))
         .collect();
-    let blogrolls = follower.blogrolls(&homes);
-    let sites = index::links::linked_sites(index, &blogrolls);
+    // The blogroll visits wait on the network; the posts' links are read meanwhile.
+    let (blogrolls, links) = std::thread::scope(|scope| {
+        let links = scope.spawn(|| index::links::post_links(index));
+        let blogrolls = follower.blogrolls(&homes);
+        let links = links
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (blogrolls, links)
+    });
+    let sites = index::links::linked_sites(index, &links, &blogrolls);
     let wanted: Vec<(String, String)> = sites
         .iter()
         .map(|s| (s.key.clone(), s.url.clone()))

@@ -3,8 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use rayon::prelude::*;
+
 use super::model::{LinkedSite, MIN_FEEDS_FOR_HALF_RULE, is_platform, site_key};
-use crate::index::feed::PostRef;
+use crate::index::feed::{FeedInfo, PostRef};
 use crate::index::site_index::SiteIndex;
 use crate::parse::links::{BlogrollEntry, outbound_links};
 
@@ -12,6 +14,11 @@ use crate::parse::links::{BlogrollEntry, outbound_links};
 const POSTS_PER_FEED: usize = 50;
 /// The links of one post that count, at most.
 const LINKS_PER_POST: usize = 100;
+
+/// The sites one post links to, each once, with the first link to it: (site key, link).
+type SiteLinks = Vec<(String, String)>;
+/// The posts of one feed that link out, by their place in the feed, with their [`SiteLinks`].
+type FeedLinks = Vec<(usize, SiteLinks)>;
 
 /// A site as it is being gathered.
 #[derive(Default)]
@@ -22,36 +29,73 @@ struct Gathering {
     blogrolls: BTreeSet<usize>,
 }
 
+/// What the posts of the lists' feeds link to, read from their content: the costly part of
+/// [`linked_sites`], made by [`post_links`] on every core while the blogrolls are visited.
+#[derive(Debug, Default)]
+pub struct PostLinks {
+    /// The sites of the lists' own feeds: their feed URLs, web sites and posts' links.
+    own: HashSet<String>,
+    /// By feed (as the index has them): each post that links out, with the sites it links
+    /// to, each once, with the first link to it.
+    by_feed: Vec<FeedLinks>,
+}
+
+/// The links of the posts of every feed of `index`, one feed per task (see [`PostLinks`]).
+pub fn post_links(index: &SiteIndex) -> PostLinks {
+    let per_feed: Vec<(Vec<String>, FeedLinks)> = index
+        .feeds
+        .par_iter()
+        .map(|feed| (own_sites(feed), links_of(feed)))
+        .collect();
+    let mut links = PostLinks::default();
+    for (own, posts) in per_feed {
+        links.own.extend(own);
+        links.by_feed.push(posts);
+    }
+    links
+}
+
+/// The sites each of the newest posts of `feed` links to, each once, with the first link.
+fn links_of(feed: &FeedInfo) -> FeedLinks {
+    let mut posts = Vec::new();
+    for (i, item) in feed.items.iter().enumerate().take(POSTS_PER_FEED) {
+        let Some(html) = &item.content_html else {
+            continue;
+        };
+        let mut seen: HashSet<String> = HashSet::new();
+        let links: SiteLinks = outbound_links(html, LINKS_PER_POST)
+            .into_iter()
+            .filter_map(|link| Some((site_key(&link)?, link)))
+            .filter(|(key, _)| seen.insert(key.clone()))
+            .collect();
+        if !links.is_empty() {
+            posts.push((i, links));
+        }
+    }
+    posts
+}
+
 /// The sites the lists' feeds link to, best first: linked from the most feeds, then read
 /// through them by the most people, then from the most posts, then most recently, then by
-/// key. `blogrolls` gives each listed feed's blogroll entries, by its normalized URL.
+/// key. `links` are the posts' links ([`post_links`] of the same index); `blogrolls` gives
+/// each listed feed's blogroll entries, by its normalized URL.
 /// Left out: the sites of the lists' own feeds (their feed URLs, web sites and posts), the
 /// [`PLATFORMS`](super::model::PLATFORMS), and sites linked from more than half of the feeds with
 /// posts (when there are at least [`MIN_FEEDS_FOR_HALF_RULE`](super::model::MIN_FEEDS_FOR_HALF_RULE)).
 pub fn linked_sites(
     index: &SiteIndex,
+    links: &PostLinks,
     blogrolls: &BTreeMap<String, Vec<BlogrollEntry>>,
 ) -> Vec<LinkedSite> {
-    let own = own_sites(index);
-    let wanted = |key: &str| !own.contains(key) && !is_platform(key);
+    let wanted = |key: &str| !links.own.contains(key) && !is_platform(key);
     let mut sites: BTreeMap<String, Gathering> = BTreeMap::new();
     for (f, feed) in index.feeds.iter().enumerate() {
-        for (i, item) in feed.items.iter().enumerate().take(POSTS_PER_FEED) {
-            let Some(html) = &item.content_html else {
-                continue;
-            };
-            let mut seen: HashSet<String> = HashSet::new();
-            for link in outbound_links(html, LINKS_PER_POST) {
-                let Some(key) = site_key(&link).filter(|k| wanted(k)) else {
-                    continue;
-                };
-                if !seen.insert(key.clone()) {
-                    continue;
-                }
-                let g = sites.entry(key).or_default();
-                g.url.get_or_insert_with(|| root_of(&link));
+        for (i, post) in links.by_feed.get(f).into_iter().flatten() {
+            for (key, link) in post.iter().filter(|(key, _)| wanted(key)) {
+                let g = sites.entry(key.clone()).or_default();
+                g.url.get_or_insert_with(|| root_of(link));
                 g.feeds.insert(f);
-                g.posts.push(PostRef { feed: f, item: i });
+                g.posts.push(PostRef { feed: f, item: *i });
             }
         }
         for entry in blogrolls.get(&feed.url).into_iter().flatten() {
@@ -104,24 +148,19 @@ fn add_blogroll_entry(
     g.blogrolls.insert(f);
 }
 
-/// The sites of the lists' own feeds: their feed URLs, web sites and posts' links.
-fn own_sites(index: &SiteIndex) -> HashSet<String> {
-    let mut own = HashSet::new();
-    for feed in &index.feeds {
-        let urls = [
-            Some(&feed.url),
-            Some(&feed.xml_url),
-            feed.site_link.as_ref(),
-        ];
-        let links = feed.items.iter().filter_map(|i| i.link.as_ref());
-        own.extend(
-            urls.into_iter()
-                .flatten()
-                .chain(links)
-                .filter_map(|u| site_key(u)),
-        );
-    }
-    own
+/// The sites of one of the lists' own feeds: its feed URLs, web site and posts' links.
+fn own_sites(feed: &FeedInfo) -> Vec<String> {
+    let urls = [
+        Some(&feed.url),
+        Some(&feed.xml_url),
+        feed.site_link.as_ref(),
+    ];
+    let links = feed.items.iter().filter_map(|i| i.link.as_ref());
+    urls.into_iter()
+        .flatten()
+        .chain(links)
+        .filter_map(|u| site_key(u))
+        .collect()
 }
 
 /// A gathered site with its posts newest first and its readers counted.
