@@ -1,6 +1,7 @@
 //! `/feeds/` and each feed's page: its newest posts, its readers, related feeds and, when it
 //! is not healthy, what went wrong.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::index::{FeedInfo, PostRef};
@@ -88,6 +89,7 @@ impl Renderer<'_> {
     /// `/feeds/`, then each feed's page, in the order of the index (most read first).
     pub(super) fn feed_jobs(&self) -> Vec<PageJob> {
         let summaries: Vec<FeedSummary> = (0..self.index.feeds.len())
+            .into_par_iter()
             .map(|f| self.feed_summary(f))
             .collect();
         let mut j = self.job(
@@ -99,7 +101,11 @@ impl Renderer<'_> {
         );
         j.vars.insert("feeds", &summaries);
         let mut jobs = vec![j];
-        jobs.extend((0..self.index.feeds.len()).map(|f| self.feed_job(f)));
+        let feeds: Vec<PageJob> = (0..self.index.feeds.len())
+            .into_par_iter()
+            .map(|f| self.feed_job(f))
+            .collect();
+        jobs.extend(feeds);
         jobs
     }
 

@@ -1,6 +1,7 @@
 //! `/people/` and each person's pages: who they are, what they read (with suggestions and
 //! people who read alike) and the river of their feeds, paginated.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::render::format::initials;
@@ -49,19 +50,26 @@ struct PersonView<'a> {
 }
 
 impl Renderer<'_> {
-    /// `/people/`, then each person's pages, in the order of the index.
+    /// `/people/`, then each person's pages, in the order of the index (made on every core).
     pub(super) fn people_jobs(&self) -> Vec<PageJob> {
         let index = self.index;
         let bios: Vec<String> = index
             .people
-            .iter()
+            .par_iter()
             .map(|p| markdown::to_html(&p.bio))
             .collect();
         let mut jobs = vec![self.people_job(&bios)];
-        for (p, bio) in bios.iter().enumerate() {
-            let river = index.river_of(&index.subscriptions[p]);
-            self.paginate(&mut jobs, self.person_job(p, bio), &river);
-        }
+        let people: Vec<Vec<PageJob>> = bios
+            .par_iter()
+            .enumerate()
+            .map(|(p, bio)| {
+                let mut jobs = Vec::new();
+                let river = index.river_of(&index.subscriptions[p]);
+                self.paginate(&mut jobs, self.person_job(p, bio), &river);
+                jobs
+            })
+            .collect();
+        jobs.extend(people.into_iter().flatten());
         jobs
     }
 

@@ -1,5 +1,6 @@
 //! `/tags/` and each tag's pages: its feeds and the river of their posts, paginated.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::index::TagInfo;
@@ -36,10 +37,18 @@ impl Renderer<'_> {
         );
         j.vars.insert("tags", &tags);
         let mut jobs = vec![j];
-        for tag in &self.index.tags {
-            let river = self.index.river_of(&tag.feeds);
-            self.paginate(&mut jobs, self.tag_job(tag), &river);
-        }
+        let tags: Vec<Vec<PageJob>> = self
+            .index
+            .tags
+            .par_iter()
+            .map(|tag| {
+                let mut jobs = Vec::new();
+                let river = self.index.river_of(&tag.feeds);
+                self.paginate(&mut jobs, self.tag_job(tag), &river);
+                jobs
+            })
+            .collect();
+        jobs.extend(tags.into_iter().flatten());
         jobs
     }
 
