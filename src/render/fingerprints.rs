@@ -7,19 +7,21 @@
 //! checks it). The fingerprints are kept in the state between builds ([`PageStore`]).
 
 use std::collections::HashMap;
-use std::io::{self, Write as _};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::{Context, Value};
 
-/// A page's own template variables, as template values, and (when asked for) a running
-/// hash of them, taken from the variables as serialized by the code that made them (tera's
-/// own values hold maps in no set order).
+/// A page's own template variables, each kept as the compact JSON its value serializes to
+/// (a few bytes where a template value is a tree of maps, and shared by the pages of one
+/// river), made into template values only if the page is rendered; and (when asked for) a
+/// running hash of that JSON, which is the page's variables as the code that made them wrote
+/// them (tera's own values hold maps in no set order).
 #[derive(Clone, Default)]
 pub(super) struct Vars {
-    values: Vec<(&'static str, Value)>,
+    values: Vec<(&'static str, Arc<str>)>,
     hash: Option<Fingerprint>,
 }
 
@@ -34,21 +36,34 @@ impl Vars {
 
     /// Sets `key` to `value` (replacing an earlier value of the same key).
     pub(super) fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        let json: Arc<str> = match serde_json::to_string(value) {
+            Ok(json) => json.into(),
+            Err(_) => {
+                // Never for the plain views the pages are made of; if it were, the page
+                // would have no fingerprint and the variable no value.
+                if let Some(hash) = &mut self.hash {
+                    hash.broken = true;
+                }
+                "null".into()
+            }
+        };
         if let Some(hash) = &mut self.hash {
-            hash.text(key).value(value);
+            hash.text(key).json(&json);
         }
-        let value = Value::from_serializable(value);
         match self.values.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.values.push((key, value)),
+            Some(slot) => slot.1 = json,
+            None => self.values.push((key, json)),
         }
     }
 
-    /// Moves the variables into a template context.
-    pub(super) fn into_context(self, ctx: &mut Context) {
-        for (key, value) in self.values {
-            ctx.insert_value(key, value);
+    /// Moves the variables into a template context, as template values.
+    pub(super) fn into_context(self, ctx: &mut Context) -> Result<(), String> {
+        for (key, json) in self.values {
+            let value: serde_json::Value =
+                serde_json::from_str(&json).map_err(|e| format!("template variable {key}: {e}"))?;
+            ctx.insert_value(key, Value::from_serializable(&value));
         }
+        Ok(())
     }
 }
 
@@ -218,14 +233,9 @@ impl Fingerprint {
         self
     }
 
-    /// Adds any serializable value, as JSON, followed by a byte that UTF-8 JSON never holds.
-    pub(super) fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
-        // serde_json writes in small pieces; the hash takes them best in large ones.
-        let written = {
-            let mut buffered = io::BufWriter::with_capacity(16 * 1024, Writer(&mut self.hash));
-            serde_json::to_writer(&mut buffered, value).is_ok() && buffered.flush().is_ok()
-        };
-        self.broken |= !written;
+    /// Adds a value written as JSON, followed by a byte that UTF-8 JSON never holds.
+    pub(super) fn json(&mut self, json: &str) -> &mut Self {
+        self.hash.update(json.as_bytes());
         self.hash.update([0xff]);
         self
     }
@@ -234,20 +244,6 @@ impl Fingerprint {
     pub(super) fn finish(&mut self) -> Option<[u8; 32]> {
         let hash = std::mem::take(&mut self.hash).finalize().into();
         (!self.broken).then_some(hash)
-    }
-}
-
-/// Feeds what `serde_json` writes straight into the hash.
-struct Writer<'a>(&'a mut Sha256);
-
-impl io::Write for Writer<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 

@@ -51,7 +51,9 @@ impl Renderer<'_> {
         }
         let mut ctx = self.base_context(&root, &job);
         let template = job.template;
-        job.vars.into_context(&mut ctx);
+        job.vars
+            .into_context(&mut ctx)
+            .map_err(|e| format!("{path}: {e}"))?;
         if let Some(posts) = &posts {
             ctx.insert("posts", posts);
         }
