@@ -135,10 +135,29 @@ impl Renderer<'_> {
             .iter()
             .filter_map(|f| f.fetch.as_ref().map(|r| r.fetched_at))
             .max()?;
-        Some(PostDates {
-            iso: date_iso(latest),
-            text: time_text(latest),
-        })
+        Some(dates_of(latest))
+    }
+
+    /// When the river last got news: the time toluu first saw the newest post it shows, so
+    /// that a build that brings nothing new leaves the home page as it was (/status/ says
+    /// when the feeds were last fetched). A river of posts cached before toluu kept that time
+    /// says when the site was last fetched ([`Renderer::updated`]).
+    pub(super) fn river_updated(&self) -> Option<PostDates> {
+        let mut latest = None;
+        for p in &self.index.river {
+            match self.index.item(*p).first_seen {
+                Some(seen) => latest = latest.max(Some(seen)),
+                None => return self.updated(),
+            }
+        }
+        latest.map(dates_of)
+    }
+}
+
+fn dates_of(at: chrono::DateTime<chrono::Utc>) -> PostDates {
+    PostDates {
+        iso: date_iso(at),
+        text: time_text(at),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The site's river, paginated: the home page is its first page, and says when the site was
-//! last updated. Each page carries the sidebar wide screens show beside the posts: the people,
+//! The site's river, paginated: the home page is its first page, and says when its newest
+//! post came in. Each page carries the sidebar wide screens show beside the posts: the people,
 //! the most used tags, and where to subscribe.
 
 use serde::Serialize;
@@ -43,7 +43,7 @@ impl Renderer<'_> {
             index.river.chunks(per_page).collect()
         };
         let aside = self.aside();
-        let updated = self.updated();
+        let updated = self.river_updated();
         let mut jobs = Vec::new();
         for (i, chunk) in chunks.iter().enumerate() {
             let number = i + 1;
