@@ -253,10 +253,16 @@ pub(crate) fn index_feeds(
     }
     let online = loaded.mode == refresh::Mode::All;
     let wanted = refresh::icons::wanted(&loaded.site, &states);
-    // The icon lookups wait on the network, as the follower's visits do: the one runs while
-    // the other (and the index) is built.
+    let state_dir = loaded.cache.dir().parent().unwrap_or(site_dir);
+    let homes = homes_of(states.iter().filter_map(|s| {
+        let link = s.entry.as_ref()?.feed.as_ref()?.site_link.as_ref()?;
+        Some((&s.url, link))
+    }));
+    // The icon lookups and the blogroll visits wait on the network: both run while the index
+    // is built and the posts' links are read.
     let (pictures, (mut index, warnings)) = std::thread::scope(|scope| {
         let pictures = scope.spawn(|| pictures(loaded, &wanted, online));
+        let visits = scope.spawn(|| visit_blogrolls(cfg, state_dir, online, &homes));
         let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
         if cfg.discover.recent_from_git {
             index.recent = index::recent::recent_additions(site_dir, &index);
@@ -266,8 +272,17 @@ pub(crate) fn index_feeds(
         {
             index.moved_people = index::renames::moved_people(&renames, &index.people);
         }
-        let state_dir = loaded.cache.dir().parent().unwrap_or(site_dir);
-        let warnings = follow_links(&mut index, cfg, state_dir, online);
+        let links = cfg
+            .discover
+            .follow_links
+            .then(|| index::links::post_links(&index));
+        let visited = visits
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let warnings = match (visited, links) {
+            (Some(visited), Some(links)) => follow_from(&mut index, cfg, visited, &links),
+            _ => Vec::new(),
+        };
         let pictures = pictures
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -298,6 +313,45 @@ fn pictures(
     refresh::icons::refresh_pictures(wanted, &loaded.site.config.fetch, &dir, online, now)
 }
 
+/// Each feed's URL with its site's home page, in the index's order (the feeds' URL order),
+/// for the follower's blogroll visits.
+fn homes_of<'a>(feeds: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<(String, String)> {
+    feeds
+        .map(|(url, home)| (url.clone(), home.clone()))
+        .collect()
+}
+
+/// What the first half of following gives: the follower, and every blogroll it knows.
+pub(crate) type Visited = (
+    refresh::follow::Follower,
+    std::collections::BTreeMap<String, Vec<crate::parse::links::BlogrollEntry>>,
+);
+
+/// The first half of following: the follower opened on the state in `state_dir`, and the
+/// blogrolls of `homes` (a feed's URL, its site's home page) visited when due (fetching only
+/// when `online`). `None` when the site does not follow links.
+fn visit_blogrolls(
+    cfg: &site::SiteConfig,
+    state_dir: &Path,
+    online: bool,
+    homes: &[(String, String)],
+) -> Option<Visited> {
+    let d = &cfg.discover;
+    if !d.follow_links {
+        return None;
+    }
+    let settings = refresh::follow::FollowSettings {
+        online,
+        max_visits: d.max_new_sites,
+        retry_days: d.follow_retry_days,
+        timeout_secs: d.follow_timeout_secs,
+    };
+    let now = chrono::Utc::now();
+    let mut follower = refresh::follow::Follower::open(state_dir, &cfg.fetch, settings, now);
+    let blogrolls = follower.blogrolls(homes);
+    Some((follower, blogrolls))
+}
+
 /// Discovery beyond the lists: the blogrolls of the lists' sites and the sites their posts
 /// link to (see [`index::links`]), their feeds found by the refresh stage's follower
 /// (fetching only when `online`, within its bounds; else from the state in `state_dir`),
@@ -308,40 +362,38 @@ pub(crate) fn follow_links(
     state_dir: &Path,
     online: bool,
 ) -> Vec<String> {
-    let d = &cfg.discover;
-    if !d.follow_links {
+    let homes = homes_of(
+        index
+            .feeds
+            .iter()
+            .filter_map(|f| Some((&f.url, f.site_link.as_ref()?))),
+    );
+    let Some(visited) = visit_blogrolls(cfg, state_dir, online, &homes) else {
         return Vec::new();
-    }
-    let settings = refresh::follow::FollowSettings {
-        online,
-        max_visits: d.max_new_sites,
-        retry_days: d.follow_retry_days,
-        timeout_secs: d.follow_timeout_secs,
     };
-    let now = chrono::Utc::now();
-    let mut follower = refresh::follow::Follower::open(state_dir, &cfg.fetch, settings, now);
-    let homes: Vec<(String, String)> = index
-        .feeds
-        .iter()
-        .filter_map(|f| Some((f.url.clone(), f.site_link.clone()?)))
-        .collect();
-    // The blogroll visits wait on the network; the posts' links are read meanwhile.
-    let (blogrolls, links) = std::thread::scope(|scope| {
-        let links = scope.spawn(|| index::links::post_links(index));
-        let blogrolls = follower.blogrolls(&homes);
-        let links = links
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (blogrolls, links)
-    });
-    let sites = index::links::linked_sites(index, &links, &blogrolls);
+    let links = index::links::post_links(index);
+    follow_from(index, cfg, visited, &links)
+}
+
+/// The second half of following: the sites the posts (`links`) and the blogrolls of
+/// `visited` point to, their feeds found, added to the index; the follower's warnings.
+fn follow_from(
+    index: &mut index::SiteIndex,
+    cfg: &site::SiteConfig,
+    (mut follower, blogrolls): Visited,
+    links: &index::links::PostLinks,
+) -> Vec<String> {
+    let sites = index::links::linked_sites(index, links, &blogrolls);
     let wanted: Vec<(String, String)> = sites
         .iter()
         .map(|s| (s.key.clone(), s.url.clone()))
         .collect();
     let found = follower.feeds(&wanted);
     index.mentioned = index::links::mentioned(index, sites, &found);
-    index.link_suggestions =
-        index::links::for_people(index, &index.mentioned, d.link_suggestions_per_person);
+    index.link_suggestions = index::links::for_people(
+        index,
+        &index.mentioned,
+        cfg.discover.link_suggestions_per_person,
+    );
     follower.finish()
 }
