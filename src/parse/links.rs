@@ -80,10 +80,12 @@ pub fn outbound_links(content_html: &str, max: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut rest = content_html;
     while out.len() < max {
-        let Some(start) = rest.find("<a ") else { break };
+        let Some(start) = memchr::memmem::find(rest.as_bytes(), b"<a ") else {
+            break;
+        };
         rest = &rest[start + 3..];
-        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
-        let Some(h) = tag.find("href=\"") else {
+        let tag = &rest[..memchr::memchr(b'>', rest.as_bytes()).unwrap_or(rest.len())];
+        let Some(h) = memchr::memmem::find(tag.as_bytes(), b"href=\"") else {
             continue;
         };
         let value = &tag[h + 6..];
