@@ -14,7 +14,7 @@ use super::markdown;
 use super::pictures::site_pictures;
 use super::theme::Theme;
 use super::views::{FeedLink, Link, PostDates, ReaderView};
-use crate::index::SiteIndex;
+use crate::index::{PostRef, SiteIndex};
 use crate::site::{Repository, Site, SiteConfig};
 
 /// How deep a page may sit for its feeds' "Read by" blocks to be rendered once and reused;
@@ -56,6 +56,9 @@ pub(super) struct Renderer<'a> {
     pub(super) readers_html: Vec<[OnceLock<Result<String, String>>; READERS_DEPTHS]>,
     /// The GitHub repository of the site, when `toluu.toml` names one (see `edits`).
     pub(super) repository: Option<Repository>,
+    /// For each person, then each tag: its river, made on first use (its pages and its Atom
+    /// file both show it).
+    rivers: Vec<OnceLock<Vec<PostRef>>>,
 }
 
 /// One of the site's extra pages (`pages/<slug>.md`), read and rendered.
@@ -107,6 +110,9 @@ impl<'a> Renderer<'a> {
             faces: pictures.faces,
             picture_files: pictures.files,
             readers_html: index.feeds.iter().map(|_| Default::default()).collect(),
+            rivers: (0..index.people.len() + index.tags.len())
+                .map(|_| OnceLock::new())
+                .collect(),
             fingerprints,
             post_digests: if fingerprints {
                 index
@@ -125,6 +131,17 @@ impl<'a> Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// The river of person `p`'s feeds, made once.
+    pub(super) fn person_river(&self, p: usize) -> &[PostRef] {
+        self.rivers[p].get_or_init(|| self.index.river_of(&self.index.subscriptions[p]))
+    }
+
+    /// The river of the `t`-th tag's feeds, made once.
+    pub(super) fn tag_river(&self, t: usize) -> &[PostRef] {
+        let rivers = &self.rivers[self.index.people.len()..];
+        rivers[t].get_or_init(|| self.index.river_of(&self.index.tags[t].feeds))
+    }
+
     /// When the site was last updated: the latest fetch of any feed, as the build's clock
     /// recorded it in the state (so an offline build of the same state says the same). None
     /// before any feed was fetched.

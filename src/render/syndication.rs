@@ -46,7 +46,11 @@ impl Renderer<'_> {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(p, person)| self.person_xml(p, person));
-        let tags = index.tags.par_iter().flat_map_iter(|tag| self.tag_xml(tag));
+        let tags = index
+            .tags
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(t, tag)| self.tag_xml(t, tag));
         files.par_extend(people.chain(tags));
         for file in &mut files {
             let xml = String::from_utf8(std::mem::take(&mut file.bytes)).unwrap_or_default();
@@ -60,12 +64,12 @@ impl Renderer<'_> {
         let feeds = &self.index.subscriptions[p];
         let path = format!("people/{}/", person.slug);
         let title = format!("{} · {}", person.name, self.config.title);
-        let river = self.index.river_of(feeds);
+        let river = self.person_river(p);
         [
             OutputFile {
                 path: format!("{path}atom.xml"),
                 bytes: self
-                    .atom(&title, &path, &river, ATOM_ENTRIES_SMALL)
+                    .atom(&title, &path, river, ATOM_ENTRIES_SMALL)
                     .into_bytes(),
             },
             OutputFile {
@@ -82,7 +86,7 @@ impl Renderer<'_> {
     }
 
     /// A tag's Atom feed and blogroll.
-    fn tag_xml(&self, tag: &TagInfo) -> [OutputFile; 2] {
+    fn tag_xml(&self, t: usize, tag: &TagInfo) -> [OutputFile; 2] {
         let path = format!("tags/{}/", tag.slug);
         [
             OutputFile {
@@ -91,7 +95,7 @@ impl Renderer<'_> {
                     .atom(
                         &format!("Tagged {} · {}", tag.name, self.config.title),
                         &path,
-                        &self.index.river_of(&tag.feeds),
+                        self.tag_river(t),
                         ATOM_ENTRIES_SMALL,
                     )
                     .into_bytes(),

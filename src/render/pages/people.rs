@@ -64,8 +64,8 @@ impl Renderer<'_> {
             .enumerate()
             .map(|(p, bio)| {
                 let mut jobs = Vec::new();
-                let river = index.river_of(&index.subscriptions[p]);
-                self.paginate(&mut jobs, self.person_job(p, bio), &river);
+                let river = self.person_river(p);
+                self.paginate(&mut jobs, self.person_job(p, bio), river);
                 jobs
             })
             .collect();

@@ -41,10 +41,11 @@ impl Renderer<'_> {
             .index
             .tags
             .par_iter()
-            .map(|tag| {
+            .enumerate()
+            .map(|(t, tag)| {
                 let mut jobs = Vec::new();
-                let river = self.index.river_of(&tag.feeds);
-                self.paginate(&mut jobs, self.tag_job(tag), &river);
+                let river = self.tag_river(t);
+                self.paginate(&mut jobs, self.tag_job(tag), river);
                 jobs
             })
             .collect();
