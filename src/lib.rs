@@ -49,16 +49,35 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     let loaded = pipeline::load(site_dir, options, pipeline::Writes::Site)?;
     clock.lap("load");
     let output = pipeline::Output::begin(&loaded.output_dir, &loaded.state_dir())?;
-    let states = pipeline::refresh_feeds(&loaded, &options.observer)?;
+    let (states, follow) = pipeline::refresh_feeds(&loaded, &options.observer)?;
     clock.lap("refresh");
-    let (mut report, index) = pipeline::index_feeds(site_dir, &loaded, states);
+    let store = output.read_store();
+    let inputs = pipeline::unchanged::inputs(site_dir, &loaded, &states);
+    let unchanged =
+        pipeline::unchanged::status_only(&loaded, output, store.clone(), inputs, &states, follow)?;
+    let (output, follow) = match unchanged {
+        pipeline::unchanged::StatusOnly::Built(mut report, written) => {
+            clock.lap("render");
+            report.files_removed = written.removed;
+            let (files, changed) = (written.files, written.changed);
+            return Ok(report.finish(loaded.release(), files, changed, &clock));
+        }
+        pipeline::unchanged::StatusOnly::Changed(output, follow) => (output, follow),
+    };
+    let pipeline::Indexed {
+        mut report,
+        index,
+        due,
+    } = pipeline::index_feeds(site_dir, &loaded, states, follow);
     clock.lap("index");
-    let rendered = pipeline::render_into(&loaded, &index, &output)?;
+    // A home page dated by the latest fetch changes with every build.
+    let inputs = (!render::river_dated_by_fetch(&index)).then_some(inputs);
+    let rendered = pipeline::render_into(&loaded, &index, &output, &store)?;
     drop(index);
     clock.lap("render");
     report.pages_rendered = rendered.rendered;
     report.pages_kept = rendered.kept.len();
-    let written = output.finish(rendered)?;
+    let written = output.finish(rendered, inputs, due)?;
     report.files_removed = written.removed;
     clock.lap("write");
     Ok(report.finish(loaded.release(), written.files, written.changed, &clock))
@@ -67,8 +86,9 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
 /// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).
 pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error> {
     let loaded = pipeline::load(site_dir, options, pipeline::Writes::StateOnly)?;
-    let states = pipeline::refresh_feeds(&loaded, &options.observer)?;
-    let (report, index) = pipeline::index_feeds(site_dir, &loaded, states);
+    let (states, follow) = pipeline::refresh_feeds(&loaded, &options.observer)?;
+    let pipeline::Indexed { report, index, .. } =
+        pipeline::index_feeds(site_dir, &loaded, states, follow);
     let files = render::render_site(&loaded.site, &index, &loaded.theme, &loaded.base_url)
         .map_err(Error::Build)?;
     Ok(Rendered {

@@ -15,7 +15,19 @@ use crate::refresh::{health, identity};
 use crate::site::{FeedOptions, HealthConfig, Person, Show, Site};
 
 /// Builds the index from the loaded site and the refreshed feeds.
-pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) -> SiteIndex {
+pub fn build_index(site: &Site, states: Vec<FeedState>, items_per_feed: usize) -> SiteIndex {
+    let mut index = build_index_undiscovered(site, states, items_per_feed);
+    index.discovery = discover_index(&index, &site.config.discover);
+    index
+}
+
+/// [`build_index`] without discovery (its suggestions and similar feeds are empty): what
+/// the pages of feeds and people are made of, and `/status/`.
+pub fn build_index_undiscovered(
+    site: &Site,
+    states: Vec<FeedState>,
+    _items_per_feed: usize,
+) -> SiteIndex {
     let people = site.people.clone();
     let config = (&site.config.health, site.config.river.show);
     let mut feeds = join_states(gather(&people), states, config);
@@ -33,7 +45,7 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
     );
     let river = fair_river(river_by_date.iter().copied(), &feeds, page_share);
     let tags = tags(&feeds);
-    let mut index = SiteIndex {
+    SiteIndex {
         people,
         subscriptions,
         feeds,
@@ -47,9 +59,7 @@ pub fn build_index(site: &Site, states: Vec<FeedState>, _items_per_feed: usize) 
         pictures: Default::default(),
         mentioned: Vec::new(),
         link_suggestions: Vec::new(),
-    };
-    index.discovery = discover_index(&index, &site.config.discover);
-    index
+    }
 }
 
 /// What the lists say of one feed, before its state is known.

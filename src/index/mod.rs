@@ -21,7 +21,7 @@ pub mod search;
 mod site_index;
 mod slug;
 
-pub use build::build_index;
+pub use build::{build_index, build_index_undiscovered};
 pub use feed::{FeedInfo, PostRef};
 pub use river::{fair_pages, limit_backlog};
 pub use site_index::{SiteIndex, TagInfo};

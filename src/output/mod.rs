@@ -236,8 +236,8 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// The fingerprints of the site's pages as [`PageStore`] keeps them: each page's fingerprint
-/// with the length of its file in `lengths`.
+/// The site as [`PageStore`] keeps it: each page's fingerprint with the length of its file in
+/// `lengths`, and every other file of `lengths` with its length.
 pub fn page_store(
     salt: [u8; 32],
     fingerprints: Vec<(String, [u8; 32])>,
@@ -248,6 +248,9 @@ pub fn page_store(
         if let Some(len) = lengths.get(&path) {
             store.insert(path, fingerprint, *len);
         }
+    }
+    for (path, len) in lengths {
+        store.insert_file(path.clone(), *len);
     }
     store
 }

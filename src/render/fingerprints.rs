@@ -69,44 +69,59 @@ impl Vars {
 
 /// The fingerprints of a built site's pages, kept in the state (`.toluu/pages`) from one
 /// build to the next: for each page, the fingerprint of what it was rendered from and the
-/// length of the file written. A page whose fingerprint is the same is not rendered again:
-/// its file is left as it is. The store also holds the fingerprint of what every page shares
-/// (the templates, the configuration, the base URL, toluu's version: [`PageStore::salt`]);
-/// when that changed, no page is kept.
+/// length of the file written; for every other file of the site (Atom, OPML, assets), its
+/// length. A page whose fingerprint is the same is not rendered again: its file is left as it
+/// is. The store also holds the fingerprint of what every page shares (the templates, the
+/// configuration, the base URL, toluu's version: [`PageStore::salt`]), when that changed, no
+/// page is kept; and the digest of everything the site was built from but the fetch times
+/// ([`PageStore::inputs`], see `pipeline::unchanged`), with the time a visit of the
+/// follower or an icon lookup falls due ([`PageStore::due`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PageStore {
     /// What every page of the build shares.
     pub salt: [u8; 32],
-    /// Each page's path, fingerprint and the length of its file.
-    pages: HashMap<String, ([u8; 32], u64)>,
+    /// The digest of what the site was built from, but the fetch times; `None` when unknown.
+    pub inputs: Option<[u8; 32]>,
+    /// When the state's next visit or icon lookup falls due (Unix seconds); `None` for never.
+    pub due: Option<i64>,
+    /// Each file's path, its page's fingerprint (none for a file that is not a page) and its
+    /// length.
+    pages: HashMap<String, (Option<[u8; 32]>, u64)>,
+    /// Whether every file the store names was found in the output at its length when read.
+    intact: bool,
 }
 
-/// The first line of a store file, followed by the output directory's path.
-const STORE_HEADER: &str = "toluu-pages 1";
+/// The first line of a store file, followed by the salt and the output directory's path.
+const STORE_HEADER: &str = "toluu-pages 2";
 
 impl PageStore {
     /// An empty store with this salt.
     pub fn new(salt: [u8; 32]) -> Self {
         PageStore {
             salt,
+            inputs: None,
+            due: None,
             pages: HashMap::new(),
+            intact: true,
         }
     }
 
     /// The store at `path` for the site in `out`: empty when there is none, when it cannot be
     /// read or was written for another output directory. An entry whose file is not in `out`
     /// at the length written (a file removed or changed by hand) is left out: that page is
-    /// rendered again.
+    /// rendered again (and the store is not [`PageStore::intact`]).
     pub fn read(path: &Path, out: &Path) -> Self {
         let Ok(text) = std::fs::read_to_string(path) else {
             return Self::default();
         };
         Self::parse(&text, out)
             .map(|mut store| {
+                let named = store.pages.len();
                 store.pages.retain(|page, (_, len)| {
                     std::fs::symlink_metadata(out.join(page))
                         .is_ok_and(|m| m.is_file() && m.len() == *len)
                 });
+                store.intact = store.pages.len() == named;
                 store
             })
             .unwrap_or_default()
@@ -123,9 +138,15 @@ impl PageStore {
             return None;
         }
         let mut store = PageStore::new(from_hex(salt)?);
+        let mut inputs = lines.next()?.strip_prefix("inputs ")?.split(' ');
+        store.inputs = maybe_hex(inputs.next()?)?;
+        store.due = match inputs.next()? {
+            "never" => None,
+            secs => Some(secs.parse().ok()?),
+        };
         for line in lines {
             let mut parts = line.splitn(3, ' ');
-            let fingerprint = from_hex(parts.next()?)?;
+            let fingerprint = maybe_hex(parts.next()?)?;
             let len = parts.next()?.parse().ok()?;
             store
                 .pages
@@ -134,40 +155,85 @@ impl PageStore {
         Some(store)
     }
 
-    /// The store as its file holds it, for the site in `out` (one line per page, sorted).
+    /// The store as its file holds it, for the site in `out` (one line per file, sorted).
     pub fn to_text(&self, out: &Path) -> String {
         let mut pages: Vec<_> = self.pages.iter().collect();
         pages.sort();
         let mut text = format!("{STORE_HEADER} {} {}\n", hex(&self.salt), out.display());
+        let due = self
+            .due
+            .map_or_else(|| "never".to_owned(), |d| d.to_string());
+        text.push_str(&format!(
+            "inputs {} {due}\n",
+            maybe_text(self.inputs.as_ref())
+        ));
         for (path, (fingerprint, len)) in pages {
-            text.push_str(&format!("{} {len} {path}\n", hex(fingerprint)));
+            text.push_str(&format!(
+                "{} {len} {path}\n",
+                maybe_text(fingerprint.as_ref())
+            ));
         }
         text
     }
 
     /// Records the page at `path`: rendered from `fingerprint`, its file `len` bytes long.
     pub fn insert(&mut self, path: String, fingerprint: [u8; 32], len: u64) {
-        self.pages.insert(path, (fingerprint, len));
+        self.pages.insert(path, (Some(fingerprint), len));
     }
 
-    /// The length of the file of the page at `path`, if the store has it.
+    /// Records a file of the site that is not a page (nothing to fingerprint), `len` bytes
+    /// long.
+    pub fn insert_file(&mut self, path: String, len: u64) {
+        self.pages.entry(path).or_insert((None, len));
+    }
+
+    /// The length of the file at `path`, if the store has it.
     pub fn len_of(&self, path: &str) -> Option<u64> {
         self.pages.get(path).map(|(_, len)| *len)
     }
 
-    /// Whether the page at `path` was rendered from the same inputs, with the same salt.
-    pub(super) fn has(&self, salt: &[u8; 32], path: &str, fingerprint: &[u8; 32]) -> bool {
-        self.salt == *salt && self.pages.get(path).is_some_and(|(f, _)| f == fingerprint)
+    /// Every file the store has, with its page's fingerprint (if it is a page) and its length.
+    pub fn files(&self) -> impl Iterator<Item = (&str, Option<&[u8; 32]>, u64)> {
+        self.pages
+            .iter()
+            .map(|(path, (fingerprint, len))| (path.as_str(), fingerprint.as_ref(), *len))
     }
 
-    /// How many pages the store has.
+    /// Whether the page at `path` was rendered from the same inputs, with the same salt.
+    pub(super) fn has(&self, salt: &[u8; 32], path: &str, fingerprint: &[u8; 32]) -> bool {
+        self.salt == *salt
+            && self
+                .pages
+                .get(path)
+                .is_some_and(|(f, _)| f.as_ref() == Some(fingerprint))
+    }
+
+    /// Whether every file the store named was in the output as written, when it was read.
+    pub fn intact(&self) -> bool {
+        self.intact
+    }
+
+    /// How many files the store has.
     pub fn len(&self) -> usize {
         self.pages.len()
     }
 
-    /// Whether the store has no page.
+    /// Whether the store has no file.
     pub fn is_empty(&self) -> bool {
         self.pages.is_empty()
+    }
+}
+
+fn maybe_text(bytes: Option<&[u8; 32]>) -> String {
+    bytes.map_or_else(|| "-".to_owned(), hex)
+}
+
+/// `-` is none; `None` when the text is neither that nor a digest.
+fn maybe_hex(text: &str) -> Option<Option<[u8; 32]>> {
+    if text == "-" {
+        Some(None)
+    } else {
+        from_hex(text).map(Some)
     }
 }
 

@@ -67,6 +67,47 @@ pub fn render_site(
     Ok(files)
 }
 
+/// The status page alone, rendered from `index` (whose posts it does not show) as a build
+/// of the whole site renders it; its fingerprint; and the salt the pages of such a build
+/// share, to compare with the previous build's (see [`PageStore::salt`]).
+pub fn render_status(
+    site: &Site,
+    index: &SiteIndex,
+    theme: &Theme,
+    base_url: &str,
+) -> Result<StatusPage, String> {
+    let (renderer, _) = Renderer::new(site, index, theme, base_url, true)?;
+    match renderer.render(renderer.status_job(), None)? {
+        Page::Rendered(file, fingerprint) => Ok(StatusPage {
+            file,
+            fingerprint,
+            salt: renderer.salt,
+        }),
+        Page::Kept(path, _) => Err(format!("{path}: kept with no previous build")),
+    }
+}
+
+/// What [`render_status`] gives.
+#[derive(Debug)]
+pub struct StatusPage {
+    /// The page.
+    pub file: OutputFile,
+    /// Its fingerprint.
+    pub fingerprint: Option<[u8; 32]>,
+    /// The salt of the build's pages.
+    pub salt: [u8; 32],
+}
+
+/// Whether the home page says when the site was last fetched (a fetch time, which changes
+/// with every build) rather than when its newest post came in: when a post of its river was
+/// cached before toluu kept the time it first saw a feed.
+pub fn river_dated_by_fetch(index: &SiteIndex) -> bool {
+    index
+        .river
+        .iter()
+        .any(|p| index.item(*p).first_seen.is_none())
+}
+
 /// What [`render_site_into`] did.
 #[derive(Debug, Default)]
 pub struct RenderedSite {

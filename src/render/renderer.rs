@@ -160,14 +160,13 @@ impl Renderer<'_> {
     /// when the feeds were last fetched). A river of posts cached before toluu kept that time
     /// says when the site was last fetched ([`Renderer::updated`]).
     pub(super) fn river_updated(&self) -> Option<PostDates> {
-        let mut latest = None;
-        for p in &self.index.river {
-            match self.index.item(*p).first_seen {
-                Some(seen) => latest = latest.max(Some(seen)),
-                None => return self.updated(),
-            }
+        if super::river_dated_by_fetch(self.index) {
+            return self.updated();
         }
-        latest.map(dates_of)
+        let seen = self.index.river.iter();
+        seen.filter_map(|p| self.index.item(*p).first_seen)
+            .max()
+            .map(dates_of)
     }
 }
 

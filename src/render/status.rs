@@ -9,6 +9,12 @@ use serde::Serialize;
 use crate::index::{FeedInfo, SiteIndex};
 use crate::refresh::health::HealthState;
 
+/// Whether a feed's own page shows when it was last fetched: only while it is not healthy
+/// (a healthy feed's page stays the same from one build to the next; /status/ says when).
+pub fn page_shows_fetch(state: HealthState) -> bool {
+    !matches!(state, HealthState::Ok | HealthState::NotModified)
+}
+
 /// One feed's row on the status page.
 #[derive(Debug, Serialize)]
 pub struct StatusRow {

@@ -353,3 +353,110 @@ fn a_changed_template_renders_every_page_again() {
     );
     assert_same_as_from_scratch(&site, &scratch, true);
 }
+
+/// Whether the build of `report` found nothing changed: it made no index (see
+/// `pipeline::unchanged`).
+fn status_only(report: &toluu::report::BuildReport) -> bool {
+    !report.stages.iter().any(|s| s.stage == "index")
+}
+
+#[test]
+fn a_build_that_finds_nothing_changed_renders_status_alone_and_writes_the_same_site() {
+    let (_server, site, before) = warm_site();
+    // The second build of warm_site already found nothing changed.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let scratch = scratch_copy(&site);
+    let report = site.build().unwrap();
+    assert!(status_only(&report), "{:?}", report.stages);
+    assert_eq!(report.pages_rendered, 1, "{report:?}");
+    assert!(report.pages_kept >= 8, "{report:?}");
+    let after = stamps(&site.path().join("public"));
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        touched(&before, &after)
+            .iter()
+            .all(|p| p == "status/index.html"),
+        "{:?}",
+        touched(&before, &after)
+    );
+    // A whole build from the same lists and state writes these very bytes (but the times of
+    // the latest fetch, which each build does at its own moment).
+    assert_same_as_from_scratch(&site, &scratch, false);
+    // Offline too: the state is the same, and so is the site.
+    let scratch = scratch_copy(&site);
+    let offline = site.build_offline().unwrap();
+    assert!(status_only(&offline), "{:?}", offline.stages);
+    assert_same_as_from_scratch(&site, &scratch, true);
+}
+
+#[test]
+fn any_change_to_what_pages_are_made_of_builds_the_whole_site() {
+    let (_server, site, _) = warm_site();
+    // A list's bio: a page shows it.
+    let ana = site.path().join("people/ana.toml");
+    let text = std::fs::read_to_string(&ana).unwrap();
+    std::fs::write(&ana, format!("bio = \"Reads a lot.\"\n{text}")).unwrap();
+    let scratch = scratch_copy(&site);
+    let report = site.build_offline().unwrap();
+    assert!(!status_only(&report), "{:?}", report.stages);
+    assert!(
+        site.output("people/ana/index.html")
+            .contains("Reads a lot.")
+    );
+    assert_same_as_from_scratch(&site, &scratch, true);
+    // A file of the theme that is not a template: written as the site has it.
+    site.write("static/style.css", "body { color: teal }\n");
+    let report = site.build_offline().unwrap();
+    assert!(!status_only(&report), "{:?}", report.stages);
+    assert_eq!(site.output("style.css"), "body { color: teal }\n");
+    // A page removed by hand from the output is put back; a file put there is removed, as a
+    // whole build does.
+    std::fs::remove_file(site.path().join("public/people/bo/index.html")).unwrap();
+    let report = site.build_offline().unwrap();
+    assert!(!status_only(&report), "{:?}", report.stages);
+    assert!(site.output("people/bo/index.html").contains("Bo"));
+    std::fs::write(site.path().join("public/stray.html"), "mine?").unwrap();
+    let report = site.build_offline().unwrap();
+    assert!(status_only(&report), "{:?}", report.stages);
+    assert!(!site.path().join("public/stray.html").exists());
+    assert_eq!(report.files_removed, 1, "{report:?}");
+}
+
+#[test]
+fn a_feed_that_fails_or_brings_news_builds_the_whole_site() {
+    let (server, site, _) = warm_site();
+    // A feed that fails: within the grace period (3 builds) only /status/ says so; past it,
+    // its own page shows its failures, one more every build.
+    server.route("/c.xml", Route::status(500));
+    let mut whole = Vec::new();
+    for _ in 0..5 {
+        let scratch = scratch_copy(&site);
+        let report = site.build().unwrap();
+        whole.push(!status_only(&report));
+        assert_same_as_from_scratch(&site, &scratch, false);
+    }
+    assert_eq!(whole, [false, false, true, true, true]);
+    let slug = toluu::index::feed_slug("Gamma", &server.url("/c.xml"));
+    let page = site.output(&format!("feeds/{slug}/index.html"));
+    assert!(page.contains("5 builds"), "{page}");
+    server.route(
+        "/c.xml",
+        Route::xml(feed("Gamma", 3)).with_etag("\"Gamma1\""),
+    );
+    // News: the feed's file in the cache is another.
+    server.route(
+        "/a.xml",
+        Route::xml(feed("Alpha", 4)).with_etag("\"Alpha2\""),
+    );
+    let report = site.build().unwrap();
+    assert!(!status_only(&report), "{:?}", report.stages);
+    assert!(site.output("index.html").contains("Alpha post 3"));
+    // Then nothing changed again.
+    let report = site.build().unwrap();
+    assert!(status_only(&report), "{:?}", report.stages);
+    let report = site.build().unwrap();
+    assert!(status_only(&report), "{:?}", report.stages);
+}

@@ -57,6 +57,12 @@ pub struct Follower {
     fetcher: Option<Arc<Fetcher>>,
     deadline: Instant,
     now: DateTime<Utc>,
+    /// Whether a blogroll visit of this build changed the entries the site knows.
+    blogrolls_changed: bool,
+    /// The blogroll visits made this build.
+    blogroll_visits: usize,
+    /// When the first of the linked sites asked about falls due for another visit.
+    sites_due: Option<DateTime<Utc>>,
     /// Problems with the state file or the client, in plain words.
     pub warnings: Vec<String>,
 }
@@ -88,6 +94,9 @@ impl Follower {
             fetch,
             fetcher: None,
             now,
+            blogrolls_changed: false,
+            blogroll_visits: 0,
+            sites_due: None,
             warnings,
         }
     }
@@ -112,8 +121,14 @@ impl Follower {
         })
     }
 
+    /// Whether the blogroll of the feed `feed` (a normalized URL) is due for a visit.
+    pub fn blogroll_due(&self, feed: &str) -> bool {
+        self.due(self.state.blogrolls.get(feed).map(|r| r.checked))
+    }
+
     /// The blogrolls of the sites of `feeds` (the listed feed's normalized URL, its site's
-    /// home page), visiting those that are due; every entry known, by feed URL.
+    /// home page), visiting those that are due, as many as this build's visits left allow;
+    /// every entry known, by feed URL. Called again, it visits only what is still due.
     pub fn blogrolls(
         &mut self,
         feeds: &[(String, String)],
@@ -121,9 +136,14 @@ impl Follower {
         let due: Vec<&(String, String)> = feeds
             .iter()
             .filter(|(_, home)| !reserved_for_examples(home))
-            .filter(|(f, _)| self.due(self.state.blogrolls.get(f).map(|r| r.checked)))
-            .take(self.settings.max_visits)
+            .filter(|(f, _)| self.blogroll_due(f))
+            .take(
+                self.settings
+                    .max_visits
+                    .saturating_sub(self.blogroll_visits),
+            )
             .collect();
+        self.blogroll_visits += due.len();
         if let Some(fetcher) = self.client(due.len()) {
             let jobs = due
                 .iter()
@@ -135,12 +155,15 @@ impl Follower {
             for ((feed, _), result) in due.iter().zip(run_bounded(jobs, self.deadline)) {
                 let Some(mut record) = result else { continue };
                 record.checked = self.now;
+                let old = self.state.blogrolls.get(feed);
                 if record.error.is_some()
-                    && let Some(old) = self.state.blogrolls.get(feed)
+                    && let Some(old) = old
                 {
                     record.opml.clone_from(&old.opml);
                     record.entries.clone_from(&old.entries);
                 }
+                let before = old.map_or(&[][..], |r| &r.entries[..]);
+                self.blogrolls_changed |= before != record.entries.as_slice();
                 self.state.blogrolls.insert(feed.clone(), record);
                 self.changed = true;
             }
@@ -185,6 +208,18 @@ impl Follower {
                 self.changed = true;
             }
         }
+        let retry = chrono::Duration::days(self.settings.retry_days.into());
+        for (key, url) in sites {
+            if reserved_for_examples(url) {
+                continue;
+            }
+            let due = self
+                .state
+                .sites
+                .get(key)
+                .map_or(self.now, |r| r.checked + retry);
+            self.sites_due = Some(self.sites_due.map_or(due, |d| d.min(due)));
+        }
         sites
             .iter()
             .filter_map(|(k, _)| {
@@ -192,6 +227,18 @@ impl Follower {
                 Some((k.clone(), feed))
             })
             .collect()
+    }
+
+    /// Whether a blogroll visit of this build changed the entries the site knows of a feed
+    /// (what [`Follower::blogrolls`] gives).
+    pub fn blogrolls_changed(&self) -> bool {
+        self.blogrolls_changed
+    }
+
+    /// When the first of the linked sites [`Follower::feeds`] was asked about falls due for
+    /// another visit (now, when one still is); `None` when it was asked about none.
+    pub fn sites_due(&self) -> Option<DateTime<Utc>> {
+        self.sites_due
     }
 
     /// Ends following: writes the state when a visit changed it; returns the warnings.

@@ -49,6 +49,8 @@ pub struct Pictures {
     pub by_key: BTreeMap<String, Picture>,
     /// One plain-words line per picture that could not be had, naming its URL.
     pub warnings: Vec<String>,
+    /// When the first of them falls due for another look; `None` when none is wanted.
+    pub due: Option<DateTime<Utc>>,
 }
 
 /// What `site` wants pictures of: each feed that has content (its icon), each person with
@@ -102,7 +104,7 @@ pub fn refresh_pictures(
             Err(e) => {
                 return Pictures {
                     warnings: vec![format!("icons not fetched: {e}")],
-                    ..from_state(wanted, &store)
+                    ..from_state(wanted, &store, now)
                 };
             }
         }
@@ -110,39 +112,52 @@ pub fn refresh_pictures(
         None
     };
     let Some(fetchers) = fetchers else {
-        return from_state(wanted, &store);
+        return from_state(wanted, &store, now);
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.concurrency.max(1))
         .thread_name(|i| format!("toluu-icons-{i}"))
         .build();
     let run = |w: &Wanted| refresh_one(w, &fetchers, &store, now);
-    let results: Vec<(Option<Picture>, Vec<String>)> = match pool {
+    let results: Vec<Looked> = match pool {
         Ok(pool) => pool.install(|| wanted.par_iter().with_max_len(1).map(run).collect()),
         Err(_) => wanted.iter().map(run).collect(),
     };
     collect(wanted, results)
 }
 
+/// What became of one wanted picture: the picture kept (or none), the warnings, and when it
+/// falls due for another look.
+type Looked = (Option<Picture>, Vec<String>, DateTime<Utc>);
+
 /// The pictures as the state has them, nothing fetched.
-fn from_state(wanted: &[Wanted], store: &IconStore) -> Pictures {
+fn from_state(wanted: &[Wanted], store: &IconStore, now: DateTime<Utc>) -> Pictures {
     let results = wanted
         .iter()
         .map(|w| {
             let (record, mut warnings) = load(store, &w.key);
-            (kept(store, record.as_ref(), &mut warnings), warnings)
+            let due = due_at(w, record.as_ref(), now);
+            (kept(store, record.as_ref(), &mut warnings), warnings, due)
         })
         .collect();
     collect(wanted, results)
 }
 
-fn collect(wanted: &[Wanted], results: Vec<(Option<Picture>, Vec<String>)>) -> Pictures {
+/// When the picture of `w`, last looked for as `record` says, falls due (`now` if it is).
+fn due_at(w: &Wanted, record: Option<&IconRecord>, now: DateTime<Utc>) -> DateTime<Utc> {
+    record
+        .filter(|r| r.named == w.named)
+        .map_or(now, |r| r.checked_at + Duration::days(ICON_REFRESH_DAYS))
+}
+
+fn collect(wanted: &[Wanted], results: Vec<Looked>) -> Pictures {
     let mut pictures = Pictures::default();
-    for (w, (picture, warnings)) in wanted.iter().zip(results) {
+    for (w, (picture, warnings, due)) in wanted.iter().zip(results) {
         if let Some(p) = picture {
             pictures.by_key.insert(w.key.clone(), p);
         }
         pictures.warnings.extend(warnings);
+        pictures.due = Some(pictures.due.map_or(due, |d| d.min(due)));
     }
     pictures
 }
@@ -170,19 +185,12 @@ fn kept(
 }
 
 /// Refreshes one picture when it is due: the kept picture (or none) and the warnings.
-fn refresh_one(
-    w: &Wanted,
-    fetchers: &Fetchers,
-    store: &IconStore,
-    now: DateTime<Utc>,
-) -> (Option<Picture>, Vec<String>) {
+fn refresh_one(w: &Wanted, fetchers: &Fetchers, store: &IconStore, now: DateTime<Utc>) -> Looked {
     let (record, mut warnings) = load(store, &w.key);
     let old = kept(store, record.as_ref(), &mut warnings);
-    let due = record.as_ref().is_none_or(|r| {
-        r.named != w.named || now >= r.checked_at + Duration::days(ICON_REFRESH_DAYS)
-    });
-    if !due {
-        return (old, warnings);
+    let due = due_at(w, record.as_ref(), now);
+    if now < due {
+        return (old, warnings, due);
     }
     let kept_record = record.as_ref().filter(|_| old.is_some());
     let found = look(w.named.as_ref(), w.homepage.as_ref(), kept_record, fetchers);
@@ -205,7 +213,7 @@ fn refresh_one(
             store.dir().display()
         ));
     }
-    (picture, warnings)
+    (picture, warnings, now + Duration::days(ICON_REFRESH_DAYS))
 }
 
 /// What a look found, made into the next record (`next`, filled in here): the picture the

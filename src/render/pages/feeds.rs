@@ -56,11 +56,7 @@ impl StatusView {
     fn of(feed: &FeedInfo) -> Self {
         // A healthy feed's page shows nothing of this build's fetch (that is on
         // /status/), so that the page stays the same from one build to the next.
-        let healthy = matches!(
-            feed.health.state,
-            HealthState::Ok | HealthState::NotModified
-        );
-        if healthy {
+        if !crate::render::status::page_shows_fetch(feed.health.state) {
             return StatusView::healthy();
         }
         let fetch = feed.fetch.as_ref();

@@ -7,7 +7,7 @@ use crate::render::status::status_rows;
 
 impl Renderer<'_> {
     /// The feed status page.
-    pub(super) fn status_job(&self) -> PageJob {
+    pub(in crate::render) fn status_job(&self) -> PageJob {
         let (rows, counts) = status_rows(self.index, date_text);
         let mut j = self.job(
             "status.html",

@@ -3,6 +3,8 @@
 //! one writer, which keeps the pages whose fingerprint did not change. Each is called once,
 //! in order.
 
+pub(crate) mod unchanged;
+
 use std::path::{Path, PathBuf};
 
 use crate::options::{BuildOptions, Error};
@@ -87,15 +89,53 @@ impl Output {
         }
     }
 
+    /// The pages' fingerprints the previous build kept (empty when there are none).
+    pub(crate) fn read_store(&self) -> render::PageStore {
+        render::PageStore::read(&self.store, &self.store_key())
+    }
+
     /// Moves the changed files in, removes the files the site no longer has, and keeps the
-    /// pages' fingerprints for the next build, all in one journal.
+    /// pages' fingerprints for the next build, with the digest of the build's `inputs` and
+    /// when the state next falls `due` (see [`unchanged`]), all in one journal.
     pub(crate) fn finish(
         self,
         rendered: render::RenderedSite,
+        inputs: Option<[u8; 32]>,
+        due: Option<i64>,
     ) -> Result<crate::output::Written, Error> {
         let fail = |e: std::io::Error| cannot_write(&self.dir, &e);
         let lengths = self.writer.lengths().map_err(fail)?;
-        let store = crate::output::page_store(rendered.salt, rendered.fingerprints, &lengths);
+        let mut store = crate::output::page_store(rendered.salt, rendered.fingerprints, &lengths);
+        store.inputs = inputs;
+        store.due = due;
+        self.install(store)
+    }
+
+    /// Writes the site as `store` has it but for one page, `file` (with its `fingerprint`):
+    /// every other file of the previous site is kept as it is.
+    pub(crate) fn finish_but(
+        self,
+        mut store: render::PageStore,
+        file: render::OutputFile,
+        fingerprint: Option<[u8; 32]>,
+    ) -> Result<crate::output::Written, Error> {
+        let fail = |e: std::io::Error| cannot_write(&self.dir, &e);
+        for (path, _, len) in store.files() {
+            if path != file.path {
+                self.writer.keep(path, len).map_err(fail)?;
+            }
+        }
+        self.writer.write(&file).map_err(fail)?;
+        let len = file.bytes.len() as u64;
+        match fingerprint {
+            Some(fingerprint) => store.insert(file.path, fingerprint, len),
+            None => store.insert_file(file.path, len),
+        }
+        self.install(store)
+    }
+
+    /// Moves the staged files in with `store`, in one journal.
+    fn install(self, store: render::PageStore) -> Result<crate::output::Written, Error> {
         let text = store.to_text(&self.store_key());
         let dir = self.dir.clone();
         self.writer
@@ -114,15 +154,15 @@ pub(crate) fn render_into(
     loaded: &Loaded,
     index: &index::SiteIndex,
     output: &Output,
+    store: &render::PageStore,
 ) -> Result<render::RenderedSite, Error> {
-    let store = render::PageStore::read(&output.store, &output.store_key());
     let sink = output.sink();
     let rendered = render::render_site_into(
         &loaded.site,
         index,
         &loaded.theme,
         &loaded.base_url,
-        Some(&store),
+        Some(store),
         &sink,
     )
     .map_err(Error::Build)?;
@@ -217,31 +257,34 @@ fn take_lock(site_dir: &Path, cache: &Cache) -> Result<refresh::lock::BuildLock,
     Ok(lock)
 }
 
-/// Fetches (or reads from the cache) every feed.
+/// Fetches (or reads from the cache) every feed, while the follower makes the blogroll
+/// visits it can (see [`early_blogrolls`]).
 pub(crate) fn refresh_feeds(
     loaded: &Loaded,
     observer: &refresh::Observer,
-) -> Result<Vec<refresh::FeedState>, Error> {
+) -> Result<(Vec<refresh::FeedState>, Follow), Error> {
     let cfg = &loaded.site.config;
-    refresh::refresh_observed(
-        &loaded.urls,
-        &cfg.fetch,
-        &cfg.build,
-        &loaded.cache,
-        loaded.mode,
-        observer,
-    )
-    .map_err(Error::Build)
+    std::thread::scope(|scope| {
+        let early = scope.spawn(|| early_blogrolls(loaded));
+        let states = refresh::refresh_observed(
+            &loaded.urls,
+            &cfg.fetch,
+            &cfg.build,
+            &loaded.cache,
+            loaded.mode,
+            observer,
+        )
+        .map_err(Error::Build);
+        let early = early
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok((states?, Follow::Started(early)))
+    })
 }
 
-/// The report of the refresh, and the index of the site the pages are rendered from.
-pub(crate) fn index_feeds(
-    site_dir: &Path,
-    loaded: &Loaded,
-    states: Vec<refresh::FeedState>,
-) -> (BuildReport, index::SiteIndex) {
-    let cfg = &loaded.site.config;
-    let mut report = BuildReport::new(&loaded.site, &states, loaded.offline);
+/// The report of the refresh, before the index adds its warnings.
+pub(crate) fn report_of(loaded: &Loaded, states: &[refresh::FeedState]) -> BuildReport {
+    let mut report = BuildReport::new(&loaded.site, states, loaded.offline);
     report.cache_warnings.extend(loaded.merge_warnings.clone());
     if let Some(lock) = &loaded.lock
         && let Some(pid) = lock.taken_over_from
@@ -251,18 +294,37 @@ pub(crate) fn index_feeds(
             lock.path().display()
         ));
     }
+    report
+}
+
+/// What [`index_feeds`] gives: the report of the refresh, the index of the site the pages are
+/// rendered from, and when the state next falls due (the first icon lookup or visit of a
+/// linked site to make; Unix seconds).
+pub(crate) struct Indexed {
+    pub(crate) report: BuildReport,
+    pub(crate) index: index::SiteIndex,
+    pub(crate) due: Option<i64>,
+}
+
+/// The index of the site, with the report of the refresh; the blogrolls visited (or the
+/// visits gone on with) as `follow` says.
+pub(crate) fn index_feeds(
+    site_dir: &Path,
+    loaded: &Loaded,
+    states: Vec<refresh::FeedState>,
+    follow: Follow,
+) -> Indexed {
+    let cfg = &loaded.site.config;
+    let mut report = report_of(loaded, &states);
     let online = loaded.mode == refresh::Mode::All;
     let wanted = refresh::icons::wanted(&loaded.site, &states);
-    let state_dir = loaded.cache.dir().parent().unwrap_or(site_dir);
-    let homes = homes_of(states.iter().filter_map(|s| {
-        let link = s.entry.as_ref()?.feed.as_ref()?.site_link.as_ref()?;
-        Some((&s.url, link))
-    }));
+    let state_dir = loaded.state_dir();
+    let homes = homes_of(&states);
     // The icon lookups and the blogroll visits wait on the network: both run while the index
     // is built and the posts' links are read.
-    let (pictures, (mut index, warnings)) = std::thread::scope(|scope| {
+    let (pictures, (mut index, warnings, sites_due)) = std::thread::scope(|scope| {
         let pictures = scope.spawn(|| pictures(loaded, &wanted, online));
-        let visits = scope.spawn(|| visit_blogrolls(cfg, state_dir, online, &homes));
+        let visits = scope.spawn(|| follow.visit(cfg, &state_dir, online, &homes));
         let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
         if cfg.discover.recent_from_git {
             index.recent = index::recent::recent_additions(site_dir, &index);
@@ -279,21 +341,26 @@ pub(crate) fn index_feeds(
         let visited = visits
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let warnings = match (visited, links) {
+        let (warnings, sites_due) = match (visited, links) {
             (Some(visited), Some(links)) => follow_from(&mut index, cfg, visited, &links),
-            _ => Vec::new(),
+            _ => (Vec::new(), None),
         };
         let pictures = pictures
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (pictures, (index, warnings))
+        (pictures, (index, warnings, sites_due))
     });
     report
         .cache_warnings
         .extend(pictures.warnings.iter().cloned());
     report.cache_warnings.extend(warnings);
+    let due = [pictures.due, sites_due]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|d| d.timestamp());
     index.pictures = pictures;
-    (report, index)
+    Indexed { report, index, due }
 }
 
 /// Feeds' icons and people's faces: fetched when `online` and due, else from the state
@@ -313,11 +380,15 @@ fn pictures(
     refresh::icons::refresh_pictures(wanted, &loaded.site.config.fetch, &dir, online, now)
 }
 
-/// Each feed's URL with its site's home page, in the index's order (the feeds' URL order),
-/// for the follower's blogroll visits.
-fn homes_of<'a>(feeds: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<(String, String)> {
-    feeds
-        .map(|(url, home)| (url.clone(), home.clone()))
+/// Each feed's URL with its site's home page, in the feeds' URL order, for the follower's
+/// blogroll visits.
+pub(crate) fn homes_of(states: &[refresh::FeedState]) -> Vec<(String, String)> {
+    states
+        .iter()
+        .filter_map(|s| {
+            let link = s.entry.as_ref()?.feed.as_ref()?.site_link.as_ref()?;
+            Some((s.url.clone(), link.clone()))
+        })
         .collect()
 }
 
@@ -330,12 +401,24 @@ pub(crate) type Visited = (
 /// The first half of following: the follower opened on the state in `state_dir`, and the
 /// blogrolls of `homes` (a feed's URL, its site's home page) visited when due (fetching only
 /// when `online`). `None` when the site does not follow links.
-fn visit_blogrolls(
+pub(crate) fn visit_blogrolls(
     cfg: &site::SiteConfig,
     state_dir: &Path,
     online: bool,
     homes: &[(String, String)],
 ) -> Option<Visited> {
+    let mut follower = open_follower(cfg, state_dir, online)?;
+    let blogrolls = follower.blogrolls(homes);
+    Some((follower, blogrolls))
+}
+
+/// The follower of this build, on the state in `state_dir`; `None` when the site does not
+/// follow links.
+fn open_follower(
+    cfg: &site::SiteConfig,
+    state_dir: &Path,
+    online: bool,
+) -> Option<refresh::follow::Follower> {
     let d = &cfg.discover;
     if !d.follow_links {
         return None;
@@ -347,9 +430,69 @@ fn visit_blogrolls(
         timeout_secs: d.follow_timeout_secs,
     };
     let now = chrono::Utc::now();
-    let mut follower = refresh::follow::Follower::open(state_dir, &cfg.fetch, settings, now);
-    let blogrolls = follower.blogrolls(homes);
-    Some((follower, blogrolls))
+    Some(refresh::follow::Follower::open(
+        state_dir, &cfg.fetch, settings, now,
+    ))
+}
+
+/// How far following went before the index: not yet (the follower may have made the visits
+/// it could make while the feeds were fetched), or the blogrolls visited.
+pub(crate) enum Follow {
+    /// The follower of the early visits ([`refresh_feeds`]), if any.
+    Started(Option<refresh::follow::Follower>),
+    /// The blogrolls visited after the refresh.
+    Visited(Option<Visited>),
+}
+
+impl Follow {
+    /// The blogrolls of `homes` visited, going on from where the follower is.
+    fn visit(
+        self,
+        cfg: &site::SiteConfig,
+        state_dir: &Path,
+        online: bool,
+        homes: &[(String, String)],
+    ) -> Option<Visited> {
+        match self {
+            Follow::Visited(visited) => visited,
+            Follow::Started(Some(mut follower)) => {
+                let blogrolls = follower.blogrolls(homes);
+                Some((follower, blogrolls))
+            }
+            Follow::Started(None) => visit_blogrolls(cfg, state_dir, online, homes),
+        }
+    }
+}
+
+/// The first blogroll visits of an online build, made while the feeds are fetched: of the
+/// feeds whose blogroll is due, in URL order, those whose site the cache knows (from the
+/// feed's previous content). The visits after the refresh go on with the sites it brought.
+fn early_blogrolls(loaded: &Loaded) -> Option<refresh::follow::Follower> {
+    let cfg = &loaded.site.config;
+    if loaded.mode != refresh::Mode::All {
+        return None;
+    }
+    let mut follower = open_follower(cfg, &loaded.state_dir(), true)?;
+    let mut homes = Vec::new();
+    for url in &loaded.urls {
+        if homes.len() >= cfg.discover.max_new_sites {
+            break;
+        }
+        if !follower.blogroll_due(url) {
+            continue;
+        }
+        let home = loaded
+            .cache
+            .load(url)
+            .ok()
+            .flatten()
+            .and_then(|e| e.feed?.site_link);
+        if let Some(home) = home.filter(|h| !crate::urls::reserved_for_examples(h)) {
+            homes.push((url.clone(), home));
+        }
+    }
+    follower.blogrolls(&homes);
+    Some(follower)
 }
 
 /// Discovery beyond the lists: the blogrolls of the lists' sites and the sites their posts
@@ -362,27 +505,27 @@ pub(crate) fn follow_links(
     state_dir: &Path,
     online: bool,
 ) -> Vec<String> {
-    let homes = homes_of(
-        index
-            .feeds
-            .iter()
-            .filter_map(|f| Some((&f.url, f.site_link.as_ref()?))),
-    );
+    let homes: Vec<(String, String)> = index
+        .feeds
+        .iter()
+        .filter_map(|f| Some((f.url.clone(), f.site_link.clone()?)))
+        .collect();
     let Some(visited) = visit_blogrolls(cfg, state_dir, online, &homes) else {
         return Vec::new();
     };
     let links = index::links::post_links(index);
-    follow_from(index, cfg, visited, &links)
+    follow_from(index, cfg, visited, &links).0
 }
 
 /// The second half of following: the sites the posts (`links`) and the blogrolls of
-/// `visited` point to, their feeds found, added to the index; the follower's warnings.
+/// `visited` point to, their feeds found, added to the index; the follower's warnings, and
+/// when the first of those sites falls due for another visit.
 fn follow_from(
     index: &mut index::SiteIndex,
     cfg: &site::SiteConfig,
     (mut follower, blogrolls): Visited,
     links: &index::links::PostLinks,
-) -> Vec<String> {
+) -> (Vec<String>, Option<chrono::DateTime<chrono::Utc>>) {
     let sites = index::links::linked_sites(index, links, &blogrolls);
     let wanted: Vec<(String, String)> = sites
         .iter()
@@ -395,5 +538,6 @@ fn follow_from(
         &index.mentioned,
         cfg.discover.link_suggestions_per_person,
     );
-    follower.finish()
+    let due = follower.sites_due();
+    (follower.finish(), due)
 }
