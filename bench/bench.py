@@ -204,7 +204,12 @@ def main() -> int:
             elif name == "rebuild":
                 person = sorted((site / "people").glob("*.toml"))[0]
                 text = person.read_text()
-                person.write_text(text.replace("name = ", "# edited by the benchmark\nname = ", 1))
+                # A change a reader sees (a comment would change no page): the person's bio.
+                if 'bio = "' in text:
+                    text = text.replace('bio = "', 'bio = "Edited by the benchmark. ', 1)
+                else:
+                    text = 'bio = "Edited by the benchmark."\n' + text
+                person.write_text(text)
                 toluu("rebuild, one list changed", "--offline")
             elif name == "newpost":
                 farm.bump()
