@@ -13,7 +13,7 @@
 //! builds the whole site. Blogroll visits are made as in any build; one that finds a
 //! blogroll changed sends the build down the whole way.
 //!
-//! tests/it/unchanged.rs checks that such a build writes the site a build from scratch
+//! tests/it/fingerprints.rs checks that such a build writes the site a build from scratch
 //! writes from the same state.
 
 use std::path::Path;
