@@ -48,6 +48,7 @@ pub mod xml;
 
 pub use file::{OutputFile, Sink};
 pub use fingerprints::PageStore;
+pub use renderer::river_dated_by_fetch;
 pub use syndication::XSL_FILE;
 
 /// Renders the whole site. `base_url` overrides the configured one (for previews).
@@ -96,16 +97,6 @@ pub struct StatusPage {
     pub fingerprint: Option<[u8; 32]>,
     /// The salt of the build's pages.
     pub salt: [u8; 32],
-}
-
-/// Whether the home page says when the site was last fetched (a fetch time, which changes
-/// with every build) rather than when its newest post came in: when a post of its river was
-/// cached before toluu kept the time it first saw a feed.
-pub fn river_dated_by_fetch(index: &SiteIndex) -> bool {
-    index
-        .river
-        .iter()
-        .any(|p| index.item(*p).first_seen.is_none())
 }
 
 /// What [`render_site_into`] did.

@@ -160,7 +160,7 @@ impl Renderer<'_> {
     /// when the feeds were last fetched). A river of posts cached before toluu kept that time
     /// says when the site was last fetched ([`Renderer::updated`]).
     pub(super) fn river_updated(&self) -> Option<PostDates> {
-        if super::river_dated_by_fetch(self.index) {
+        if river_dated_by_fetch(self.index) {
             return self.updated();
         }
         let seen = self.index.river.iter();
@@ -168,6 +168,16 @@ impl Renderer<'_> {
             .max()
             .map(dates_of)
     }
+}
+
+/// Whether the home page says when the site was last fetched (a fetch time, which changes
+/// with every build) rather than when its newest post came in: when a post of its river was
+/// cached before toluu kept the time it first saw a feed.
+pub fn river_dated_by_fetch(index: &SiteIndex) -> bool {
+    index
+        .river
+        .iter()
+        .any(|p| index.item(*p).first_seen.is_none())
 }
 
 fn dates_of(at: chrono::DateTime<chrono::Utc>) -> PostDates {

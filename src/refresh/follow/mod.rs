@@ -6,11 +6,12 @@
 //! by then is left for a later build. Offline, only the state ([`state`]) is read. Nothing
 //! here fails the build: a site that fails is recorded with its reason and tried again later.
 
+mod bounded;
 pub mod state;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -22,14 +23,13 @@ use crate::parse::links::{BlogrollEntry, blogroll_entries, blogroll_links};
 use crate::parse::{looks_like_html, parse_feed};
 use crate::site::FetchConfig;
 use crate::urls::reserved_for_examples;
+use bounded::{Job, run_bounded};
 use state::{BlogrollRecord, FoundFeed, LinkState, SiteRecord};
 
 /// The most entries read from one blogroll.
 const MAX_BLOGROLL_ENTRIES: usize = 500;
 /// The largest page or blogroll read, in bytes.
 const MAX_BYTES: u64 = 2 * 1024 * 1024;
-/// The visits made at once: each is to a different site, and waits mostly on the network.
-const FOLLOW_THREADS: usize = 16;
 /// Post titles kept of a feed found.
 const FEW_POSTS: usize = 3;
 
@@ -252,53 +252,8 @@ impl Follower {
     }
 }
 
-type Job<T> = Box<dyn FnOnce() -> T + Send>;
-
 /// What a visit of a linked site gives: the feed now known and, if the visit failed, why.
 type Visit = (Option<FoundFeed>, Option<String>);
-
-/// Runs `jobs` on a few threads until all are done or `deadline` passes; a job not done by
-/// then gives `None` (its thread ends with its request's own timeout, its result unused).
-fn run_bounded<T: Send + 'static>(jobs: Vec<Job<T>>, deadline: Instant) -> Vec<Option<T>> {
-    let n = jobs.len();
-    let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
-    let queue = Arc::new(Mutex::new(
-        jobs.into_iter().enumerate().collect::<VecDeque<_>>(),
-    ));
-    let (tx, rx) = mpsc::channel::<(usize, T)>();
-    for _ in 0..n.min(FOLLOW_THREADS) {
-        let (queue, tx) = (queue.clone(), tx.clone());
-        let spawned = std::thread::Builder::new()
-            .name("toluu-follow".to_owned())
-            .spawn(move || {
-                loop {
-                    let job = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
-                    let Some((i, job)) = job else { break };
-                    if tx.send((i, job())).is_err() {
-                        break;
-                    }
-                }
-            });
-        if spawned.is_err() {
-            break;
-        }
-    }
-    drop(tx);
-    let mut received = 0;
-    while received < n {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok((i, value)) => {
-                out[i] = Some(value);
-                received += 1;
-            }
-            Err(_) => break,
-        }
-    }
-    // What was not started is not started now.
-    queue.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    out
-}
 
 /// Visits a listed feed's site for its blogroll.
 fn visit_blogroll(fetcher: &Fetcher, home: &str) -> BlogrollRecord {
