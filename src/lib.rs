@@ -49,26 +49,27 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     let loaded = pipeline::load(site_dir, options, pipeline::Writes::Site)?;
     clock.lap("load");
     let output = pipeline::Output::begin(&loaded.output_dir, &loaded.state_dir())?;
-    let (states, follow) = pipeline::refresh_feeds(&loaded, &options.observer)?;
-    clock.lap("refresh");
     let store = output.read_store();
-    let inputs = pipeline::unchanged::inputs(site_dir, &loaded, &states);
+    let pictures_due = pipeline::unchanged::pictures_due(&store);
+    let refreshed = pipeline::fetch::refresh_feeds(&loaded, &options.observer, pictures_due)?;
+    clock.lap("refresh");
+    let inputs = pipeline::unchanged::inputs(site_dir, &loaded, &refreshed.states);
     let unchanged =
-        pipeline::unchanged::status_only(&loaded, output, store.clone(), inputs, &states, follow)?;
-    let (output, follow) = match unchanged {
+        pipeline::unchanged::status_only(&loaded, output, store.clone(), inputs, refreshed)?;
+    let (output, refreshed) = match unchanged {
         pipeline::unchanged::StatusOnly::Built(mut report, written) => {
             clock.lap("render");
             report.files_removed = written.removed;
             let (files, changed) = (written.files, written.changed);
             return Ok(report.finish(loaded.release(), files, changed, &clock));
         }
-        pipeline::unchanged::StatusOnly::Changed(output, follow) => (output, follow),
+        pipeline::unchanged::StatusOnly::Changed(output, refreshed) => (output, refreshed),
     };
     let pipeline::Indexed {
         mut report,
         index,
         due,
-    } = pipeline::index_feeds(site_dir, &loaded, states, follow);
+    } = pipeline::index_feeds(site_dir, &loaded, refreshed);
     clock.lap("index");
     // A home page dated by the latest fetch changes with every build.
     let inputs = (!render::river_dated_by_fetch(&index)).then_some(inputs);
@@ -86,9 +87,9 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
 /// Every stage of [`build`] but the last: the site, rendered in memory (what `serve` serves).
 pub fn render(site_dir: &Path, options: &BuildOptions) -> Result<Rendered, Error> {
     let loaded = pipeline::load(site_dir, options, pipeline::Writes::StateOnly)?;
-    let (states, follow) = pipeline::refresh_feeds(&loaded, &options.observer)?;
+    let refreshed = pipeline::fetch::refresh_feeds(&loaded, &options.observer, true)?;
     let pipeline::Indexed { report, index, .. } =
-        pipeline::index_feeds(site_dir, &loaded, states, follow);
+        pipeline::index_feeds(site_dir, &loaded, refreshed);
     let files = render::render_site(&loaded.site, &index, &loaded.theme, &loaded.base_url)
         .map_err(Error::Build)?;
     Ok(Rendered {

@@ -3,11 +3,13 @@
 //! one writer, which keeps the pages whose fingerprint did not change. Each is called once,
 //! in order.
 
+pub(crate) mod fetch;
 mod follow;
+mod pictures;
 pub(crate) mod unchanged;
 
+use follow::follow_from;
 pub(crate) use follow::{Follow, follow_links, homes_of};
-use follow::{early_blogrolls, follow_from};
 
 use std::path::{Path, PathBuf};
 
@@ -261,39 +263,6 @@ fn take_lock(site_dir: &Path, cache: &Cache) -> Result<refresh::lock::BuildLock,
     Ok(lock)
 }
 
-/// Fetches (or reads from the cache) every feed, while the follower makes the blogroll
-/// visits it can (see [`early_blogrolls`]).
-pub(crate) fn refresh_feeds(
-    loaded: &Loaded,
-    observer: &refresh::Observer,
-) -> Result<(Vec<refresh::FeedState>, Follow), Error> {
-    let cfg = &loaded.site.config;
-    std::thread::scope(|scope| {
-        let early = scope.spawn(|| {
-            let online = loaded.mode == refresh::Mode::All;
-            online
-                .then(|| {
-                    let state_dir = loaded.state_dir();
-                    early_blogrolls(cfg, &state_dir, &loaded.urls, &loaded.cache)
-                })
-                .flatten()
-        });
-        let states = refresh::refresh_observed(
-            &loaded.urls,
-            &cfg.fetch,
-            &cfg.build,
-            &loaded.cache,
-            loaded.mode,
-            observer,
-        )
-        .map_err(Error::Build);
-        let early = early
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Ok((states?, Follow::Started(early)))
-    })
-}
-
 /// The report of the refresh, before the index adds its warnings.
 pub(crate) fn report_of(loaded: &Loaded, states: &[refresh::FeedState]) -> BuildReport {
     let mut report = BuildReport::new(&loaded.site, states, loaded.offline);
@@ -323,9 +292,13 @@ pub(crate) struct Indexed {
 pub(crate) fn index_feeds(
     site_dir: &Path,
     loaded: &Loaded,
-    states: Vec<refresh::FeedState>,
-    follow: Follow,
+    refreshed: fetch::Refreshed,
 ) -> Indexed {
+    let fetch::Refreshed {
+        states,
+        follow,
+        looks,
+    } = refreshed;
     let cfg = &loaded.site.config;
     let mut report = report_of(loaded, &states);
     let online = loaded.mode == refresh::Mode::All;
@@ -335,9 +308,10 @@ pub(crate) fn index_feeds(
     // The icon lookups and the blogroll visits wait on the network: both run while the index
     // is built and the posts' links are read.
     let (pictures, (mut index, warnings, sites_due)) = std::thread::scope(|scope| {
-        let pictures = scope.spawn(|| pictures(loaded, &wanted, online));
+        let pictures = scope.spawn(|| pictures::pictures(loaded, &wanted, looks));
         let visits = scope.spawn(|| follow.visit(cfg, &state_dir, online, &homes));
-        let mut index = index::build_index(&loaded.site, states, cfg.build.items_per_feed);
+        let mut index =
+            index::build_index_undiscovered(&loaded.site, states, cfg.build.items_per_feed);
         if cfg.discover.recent_from_git {
             index.recent = index::recent::recent_additions(site_dir, &index);
         }
@@ -346,10 +320,7 @@ pub(crate) fn index_feeds(
         {
             index.moved_people = index::renames::moved_people(&renames, &index.people);
         }
-        let links = cfg
-            .discover
-            .follow_links
-            .then(|| index::links::post_links(&index));
+        let links = discover_and_read_links(&mut index, cfg);
         let visited = visits
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -375,19 +346,20 @@ pub(crate) fn index_feeds(
     Indexed { report, index, due }
 }
 
-/// Feeds' icons and people's faces: fetched when `online` and due, else from the state
-/// (`.toluu/icons/`, beside the cache).
-fn pictures(
-    loaded: &Loaded,
-    wanted: &[refresh::icons::Wanted],
-    online: bool,
-) -> refresh::icons::Pictures {
-    let dir = loaded
-        .cache
-        .dir()
-        .parent()
-        .unwrap_or(&loaded.site.root)
-        .join("icons");
-    let now = chrono::Utc::now();
-    refresh::icons::refresh_pictures(wanted, &loaded.site.config.fetch, &dir, online, now)
+/// Adds discovery to `index`, and gives the links of its posts (when the site follows
+/// links): both are read from the same index, one beside the other.
+fn discover_and_read_links(
+    index: &mut index::SiteIndex,
+    cfg: &site::SiteConfig,
+) -> Option<index::links::PostLinks> {
+    let (discovery, links) = rayon::join(
+        || index::discover::discover_index(index, &cfg.discover),
+        || {
+            cfg.discover
+                .follow_links
+                .then(|| index::links::post_links(index))
+        },
+    );
+    index.discovery = discovery;
+    links
 }

@@ -187,7 +187,14 @@ pub(crate) enum StatusOnly {
     Built(crate::report::BuildReport, crate::output::Written),
     /// Something changed: the whole site is to be built into the output, following on from
     /// where this step left it.
-    Changed(super::Output, super::Follow),
+    Changed(super::Output, super::fetch::Refreshed),
+}
+
+/// Whether an online build should look up pictures while it fetches: the previous build
+/// (`store`) left no whole site, or said a lookup or a visit falls due by now.
+pub(crate) fn pictures_due(store: &crate::render::PageStore) -> bool {
+    let now = chrono::Utc::now().timestamp();
+    !(store.intact() && store.due.is_none_or(|due| now < due))
 }
 
 /// When nothing the pages are made of changed since the previous build (`store`), whose
@@ -198,8 +205,7 @@ pub(crate) fn status_only(
     output: super::Output,
     store: crate::render::PageStore,
     inputs: [u8; 32],
-    states: &[FeedState],
-    follow: super::Follow,
+    mut refreshed: super::fetch::Refreshed,
 ) -> Result<StatusOnly, crate::Error> {
     const STATUS: &str = "status/index.html";
     let online = loaded.mode == refresh::Mode::All;
@@ -207,10 +213,13 @@ pub(crate) fn status_only(
     let same = store.intact()
         && store.inputs == Some(inputs)
         && store.len_of(STATUS).is_some()
-        && (!online || store.due.is_none_or(|due| now < due));
+        && (!online || store.due.is_none_or(|due| now < due))
+        && refreshed.looks.is_none();
     if !same {
-        return Ok(StatusOnly::Changed(output, follow));
+        return Ok(StatusOnly::Changed(output, refreshed));
     }
+    let follow = std::mem::replace(&mut refreshed.follow, super::Follow::Visited(None));
+    let states = &refreshed.states;
     let cfg = &loaded.site.config;
     let homes = super::homes_of(states);
     let state_dir = loaded.state_dir();
@@ -235,7 +244,8 @@ pub(crate) fn status_only(
         .as_ref()
         .is_some_and(|(follower, _)| follower.blogrolls_changed());
     if salt != store.salt || blogrolls_changed {
-        return Ok(StatusOnly::Changed(output, super::Follow::Visited(visited)));
+        refreshed.follow = super::Follow::Visited(visited);
+        return Ok(StatusOnly::Changed(output, refreshed));
     }
     let mut report = super::report_of(loaded, states);
     if let Some((follower, _)) = visited {

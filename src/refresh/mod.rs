@@ -78,6 +78,15 @@ impl Observer {
         Observer(Some(Arc::new(f)))
     }
 
+    /// This observer, with `first` told of each step before it.
+    pub fn also(&self, first: impl Fn(&Progress<'_>) + Send + Sync + 'static) -> Self {
+        let then = self.clone();
+        Observer::new(move |progress| {
+            first(&progress);
+            then.tell(progress);
+        })
+    }
+
     fn tell(&self, progress: Progress<'_>) {
         if let Some(f) = &self.0 {
             f(progress);

@@ -233,6 +233,50 @@ fn a_hanging_icon_server_is_bounded_by_the_timeout() {
     assert!(site.output("index.html").contains("Post of Slow"));
 }
 
+#[test]
+fn a_feeds_icon_is_looked_up_while_the_other_feeds_are_still_coming_in() {
+    let server = TestServer::start();
+    let fast_home = server.url("/fast/");
+    server.route(
+        "/fast.xml",
+        Route::ok("application/atom+xml", atom("Fast", &fast_home, "")),
+    );
+    server.route(
+        "/fast/",
+        Route::ok(
+            "text/html",
+            r#"<html><head><link rel="icon" href="/fast/i.png"></head></html>"#,
+        ),
+    );
+    server.route("/fast/i.png", Route::ok("image/png", png_bytes(3)));
+    // The other feed takes about two seconds to arrive, a byte every 4 ms.
+    let slow = atom("Slow", &server.url("/slow/"), "");
+    server.route(
+        "/slow.xml",
+        Route::ok("application/atom+xml", slow).trickle(Duration::from_millis(4)),
+    );
+    let site = site_reading(&server, "", &["/fast.xml", "/slow.xml"]);
+    let report = site.build().unwrap();
+    let seen = server.seen();
+    let at = |path: &str| seen.iter().find(|s| s.path == path).map(|s| s.at).unwrap();
+    let slow_asked = at("/slow.xml");
+    // Asked long before the slow feed was whole, not after the refresh.
+    assert!(
+        at("/fast/") < slow_asked + Duration::from_millis(1200),
+        "home page asked {:?} after the slow feed",
+        at("/fast/") - slow_asked
+    );
+    assert!(at("/fast/i.png") < slow_asked + Duration::from_millis(1200));
+    assert!(
+        !report.cache_warnings.iter().any(|w| w.contains("fast")),
+        "{:?}",
+        report.cache_warnings
+    );
+    let path = icon_path(&server.url("/fast.xml"), "png");
+    assert_eq!(output_bytes(&site, &path), Some(png_bytes(3)));
+    assert!(site.output("index.html").contains("Post of Slow"));
+}
+
 /// Makes every kept picture of `site` due again, as if a week had passed.
 fn age_the_state(site: &TestSite) {
     for entry in fs::read_dir(site.path().join(".toluu/icons")).unwrap() {

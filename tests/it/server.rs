@@ -114,6 +114,8 @@ pub struct Seen {
     pub if_none_match: Option<String>,
     pub user_agent: Option<String>,
     pub if_modified_since: Option<String>,
+    /// When the request came in.
+    pub at: Instant,
 }
 
 impl Seen {
@@ -248,6 +250,7 @@ fn handle(
     };
     let if_none_match = header("if-none-match");
     seen.lock().unwrap().push(Seen {
+        at: Instant::now(),
         path: path.clone(),
         if_none_match: if_none_match.clone(),
         user_agent: header("user-agent"),

@@ -56,24 +56,34 @@ pub struct Pictures {
 /// What `site` wants pictures of: each feed that has content (its icon), each person with
 /// an `avatar` (their face); each key once.
 pub fn wanted(site: &Site, states: &[FeedState]) -> Vec<Wanted> {
+    let mut wanted: Vec<Wanted> = states.iter().filter_map(feed_wanted).collect();
+    let avatars = avatars_wanted(site, |key| wanted.iter().any(|w| w.key == key));
+    wanted.extend(avatars);
+    wanted
+}
+
+/// The icon a feed that has content wants, as soon as its refresh is done.
+pub fn feed_wanted(state: &FeedState) -> Option<Wanted> {
+    let feed = state.entry.as_ref()?.feed.as_ref()?;
+    let homepage = feed.site_link.clone().or_else(|| {
+        let url = url::Url::parse(&state.url).ok()?;
+        Some(url.join("/").ok()?.to_string())
+    });
+    Some(Wanted {
+        key: state.url.clone(),
+        label: format!("feed {}", state.url),
+        named: feed.icon.clone(),
+        homepage,
+    })
+}
+
+/// The faces the people of `site` want (each avatar once, and none whose URL is a feed's:
+/// `is_feed`), known before any feed is fetched.
+pub fn avatars_wanted(site: &Site, is_feed: impl Fn(&str) -> bool) -> Vec<Wanted> {
     let mut wanted: Vec<Wanted> = Vec::new();
-    for state in states {
-        let Some(feed) = state.entry.as_ref().and_then(|e| e.feed.as_ref()) else {
-            continue;
-        };
-        let homepage = feed.site_link.clone().or_else(|| {
-            let url = url::Url::parse(&state.url).ok()?;
-            Some(url.join("/").ok()?.to_string())
-        });
-        wanted.push(Wanted {
-            key: state.url.clone(),
-            label: format!("feed {}", state.url),
-            named: feed.icon.clone(),
-            homepage,
-        });
-    }
     for person in &site.people {
         if let Some(avatar) = &person.avatar
+            && !is_feed(avatar)
             && !wanted.iter().any(|w| w.key == *avatar)
         {
             wanted.push(Wanted {
@@ -85,6 +95,72 @@ pub fn wanted(site: &Site, states: &[FeedState]) -> Vec<Wanted> {
         }
     }
     wanted
+}
+
+/// What the lookups made while the feeds were fetched found, by key ([`look_up_as_wanted`]),
+/// for [`gather`].
+#[derive(Debug, Default)]
+pub struct Looks {
+    by_key: std::collections::HashMap<String, Looked>,
+    warnings: Vec<String>,
+}
+
+/// Looks for each picture as it is wanted, while the feeds are fetched: every [`Wanted`]
+/// that `wanted` receives is looked for (when due) on `config.concurrency` threads of its
+/// own, beside the feeds' fetch threads; the looks end when every sender is gone.
+pub fn look_up_as_wanted(
+    wanted: std::sync::mpsc::Receiver<Wanted>,
+    config: &FetchConfig,
+    dir: &Path,
+    now: DateTime<Utc>,
+) -> Looks {
+    let store = IconStore::new(dir);
+    let fetchers = match Fetchers::new(config) {
+        Ok(f) => f,
+        Err(e) => {
+            // Nothing is fetched: `gather` reads every picture from the state.
+            wanted.into_iter().for_each(drop);
+            return Looks {
+                warnings: vec![format!("icons not fetched: {e}")],
+                ..Looks::default()
+            };
+        }
+    };
+    let run = |w: Wanted| {
+        let looked = refresh_one(&w, &fetchers, &store, now);
+        (w.key, looked)
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.concurrency.max(1))
+        .thread_name(|i| format!("toluu-icons-{i}"))
+        .build();
+    let by_key = match pool {
+        Ok(pool) => pool.install(|| wanted.into_iter().par_bridge().map(run).collect()),
+        Err(_) => wanted.into_iter().map(run).collect(),
+    };
+    Looks {
+        by_key,
+        warnings: Vec::new(),
+    }
+}
+
+/// The pictures of `wanted`, in its order: each from `looks`, or from the state in `dir`
+/// when it was not looked up while the feeds were fetched.
+pub fn gather(wanted: &[Wanted], mut looks: Looks, dir: &Path, now: DateTime<Utc>) -> Pictures {
+    let store = IconStore::new(dir);
+    let results = wanted
+        .iter()
+        .map(|w| {
+            looks
+                .by_key
+                .remove(&w.key)
+                .unwrap_or_else(|| from_store(w, &store, now))
+        })
+        .collect();
+    let mut pictures = collect(wanted, results);
+    looks.warnings.append(&mut pictures.warnings);
+    pictures.warnings = looks.warnings;
+    pictures
 }
 
 /// Brings the pictures of `wanted` up to date in the state directory `dir` (fetching only
@@ -132,15 +208,15 @@ type Looked = (Option<Picture>, Vec<String>, DateTime<Utc>);
 
 /// The pictures as the state has them, nothing fetched.
 fn from_state(wanted: &[Wanted], store: &IconStore, now: DateTime<Utc>) -> Pictures {
-    let results = wanted
-        .iter()
-        .map(|w| {
-            let (record, mut warnings) = load(store, &w.key);
-            let due = due_at(w, record.as_ref(), now);
-            (kept(store, record.as_ref(), &mut warnings), warnings, due)
-        })
-        .collect();
+    let results = wanted.iter().map(|w| from_store(w, store, now)).collect();
     collect(wanted, results)
+}
+
+/// The picture of `w` as the state has it, nothing fetched.
+fn from_store(w: &Wanted, store: &IconStore, now: DateTime<Utc>) -> Looked {
+    let (record, mut warnings) = load(store, &w.key);
+    let due = due_at(w, record.as_ref(), now);
+    (kept(store, record.as_ref(), &mut warnings), warnings, due)
 }
 
 /// When the picture of `w`, last looked for as `record` says, falls due (`now` if it is).
