@@ -77,7 +77,15 @@ pub fn blogroll_entries(
 /// attribute double-quoted, `&` written `&amp;`), so a scan finds them without parsing the
 /// HTML again: this runs over every post of every build.
 pub fn outbound_links(content_html: &str, max: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    outbound_urls(content_html, max)
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// [`outbound_links`], as parsed URLs (for a caller that reads their hosts).
+pub fn outbound_urls(content_html: &str, max: usize) -> Vec<url::Url> {
+    let mut out: Vec<url::Url> = Vec::new();
     let mut rest = content_html;
     while out.len() < max {
         let Some(start) = memchr::memmem::find(rest.as_bytes(), b"<a ") else {
@@ -91,7 +99,7 @@ pub fn outbound_links(content_html: &str, max: usize) -> Vec<String> {
         let value = &tag[h + 6..];
         let Some(end) = value.find('"') else { continue };
         let href = value[..end].replace("&amp;", "&");
-        if let Some(link) = safe_link(&href, None)
+        if let Some(link) = crate::urls::safe_url(&href, None)
             && !out.contains(&link)
         {
             out.push(link);

@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
 
-use super::model::{LinkedSite, MIN_FEEDS_FOR_HALF_RULE, is_platform, site_key};
+use super::model::{LinkedSite, MIN_FEEDS_FOR_HALF_RULE, is_platform, site_key, site_key_of};
 use crate::index::feed::{FeedInfo, PostRef};
 use crate::index::site_index::SiteIndex;
-use crate::parse::links::{BlogrollEntry, outbound_links};
+use crate::parse::links::{BlogrollEntry, outbound_urls};
 
 /// The newest posts of a feed whose links count.
 const POSTS_PER_FEED: usize = 50;
@@ -63,9 +63,9 @@ fn links_of(feed: &FeedInfo) -> FeedLinks {
             continue;
         };
         let mut seen: HashSet<String> = HashSet::new();
-        let links: SiteLinks = outbound_links(html, LINKS_PER_POST)
+        let links: SiteLinks = outbound_urls(html, LINKS_PER_POST)
             .into_iter()
-            .filter_map(|link| Some((site_key(&link)?, link)))
+            .filter_map(|url| Some((site_key_of(&url)?, String::from(url))))
             .filter(|(key, _)| seen.insert(key.clone()))
             .collect();
         if !links.is_empty() {

@@ -80,7 +80,11 @@ pub struct LinkSuggestion {
 /// The key of the site of `url`: its host without `www.`, and its port when not the
 /// default; `None` for a URL without a host.
 pub fn site_key(url: &str) -> Option<String> {
-    let u = url::Url::parse(url).ok()?;
+    site_key_of(&url::Url::parse(url).ok()?)
+}
+
+/// [`site_key`] of a URL already parsed.
+pub fn site_key_of(u: &url::Url) -> Option<String> {
     let host = u.host_str()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
     Some(match u.port() {
