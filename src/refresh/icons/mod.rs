@@ -173,33 +173,16 @@ pub fn refresh_pictures(
     online: bool,
     now: DateTime<Utc>,
 ) -> Pictures {
-    let store = IconStore::new(dir);
-    let fetchers = if online && !wanted.is_empty() {
-        match Fetchers::new(config) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                return Pictures {
-                    warnings: vec![format!("icons not fetched: {e}")],
-                    ..from_state(wanted, &store, now)
-                };
-            }
-        }
-    } else {
-        None
-    };
-    let Some(fetchers) = fetchers else {
-        return from_state(wanted, &store, now);
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.concurrency.max(1))
-        .thread_name(|i| format!("toluu-icons-{i}"))
-        .build();
-    let run = |w: &Wanted| refresh_one(w, &fetchers, &store, now);
-    let results: Vec<Looked> = match pool {
-        Ok(pool) => pool.install(|| wanted.par_iter().with_max_len(1).map(run).collect()),
-        Err(_) => wanted.iter().map(run).collect(),
-    };
-    collect(wanted, results)
+    if !online || wanted.is_empty() {
+        return from_state(wanted, &IconStore::new(dir), now);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    for w in wanted {
+        // The receiver lives until the looks end, after this sender is gone.
+        let _ = tx.send(w.clone());
+    }
+    drop(tx);
+    gather(wanted, look_up_as_wanted(rx, config, dir, now), dir, now)
 }
 
 /// What became of one wanted picture: the picture kept (or none), the warnings, and when it
