@@ -5,6 +5,7 @@
 
 pub(crate) mod fetch;
 mod follow;
+mod memo;
 mod pictures;
 pub(crate) mod unchanged;
 
@@ -260,6 +261,7 @@ fn take_lock(site_dir: &Path, cache: &Cache) -> Result<refresh::lock::BuildLock,
     let state_dir = cache.dir().parent().unwrap_or(site_dir).to_owned();
     let lock = refresh::lock::BuildLock::acquire(&state_dir.join("lock")).map_err(Error::Build)?;
     refresh::lock::sweep_temp_files(cache.dir());
+    refresh::lock::sweep_temp_files(&state_dir.join(memo::DIR));
     Ok(lock)
 }
 
@@ -320,7 +322,8 @@ pub(crate) fn index_feeds(
         {
             index.moved_people = index::renames::moved_people(&renames, &index.people);
         }
-        let links = discover_and_read_links(&mut index, cfg);
+        let memo = memo::Memo::new(&state_dir, loaded.lock.is_some());
+        let links = discover_and_read_links(&mut index, cfg, &memo);
         let visited = visits
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -347,18 +350,16 @@ pub(crate) fn index_feeds(
 }
 
 /// Adds discovery to `index`, and gives the links of its posts (when the site follows
-/// links): both are read from the same index, one beside the other.
+/// links): both are read from the same index, one beside the other, and each is read back from
+/// `memo` when what it is computed from did not change.
 fn discover_and_read_links(
     index: &mut index::SiteIndex,
     cfg: &site::SiteConfig,
+    memo: &memo::Memo,
 ) -> Option<index::links::PostLinks> {
     let (discovery, links) = rayon::join(
-        || index::discover::discover_index(index, &cfg.discover),
-        || {
-            cfg.discover
-                .follow_links
-                .then(|| index::links::post_links(index))
-        },
+        || index::discover::discover_index_with(index, &cfg.discover, |c, d| memo.discovery(c, d)),
+        || cfg.discover.follow_links.then(|| memo.post_links(index)),
     );
     index.discovery = discovery;
     links

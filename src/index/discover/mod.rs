@@ -36,7 +36,7 @@ pub use compute::discover;
 pub use input::{Community, FeedContent};
 pub use reasons::Reason;
 pub use results::{Discovery, Gem, Related, Similar, Suggestion};
-pub use site::{community, discover_index, tag_terms, words};
+pub use site::{community, discover_index, discover_index_with, tag_terms, words};
 pub use spellings::representatives;
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Why a feed is suggested: the facts a reason states, and the same facts in words.
 
 /// Why a feed is suggested; every variant states facts that hold in the input.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Reason {
     /// `shared` of the `of` other readers of the person's feed `via` also read it.
     AlsoRead {

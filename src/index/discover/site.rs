@@ -100,8 +100,19 @@ pub fn community(index: &SiteIndex, config: &DiscoverConfig) -> Community {
 /// neighbours write, weighed by their own `http`/`https` habit), and every spelling of a feed
 /// gets the related feeds of its group.
 pub fn discover_index(index: &SiteIndex, config: &DiscoverConfig) -> Discovery {
+    discover_index_with(index, config, discover)
+}
+
+/// [`discover_index`] with `run` in place of [`discover`]: `run` must give what `discover`
+/// gives for the same [`Community`] and configuration (a result kept from an earlier build for
+/// the same input, say).
+pub fn discover_index_with(
+    index: &SiteIndex,
+    config: &DiscoverConfig,
+    run: impl FnOnce(&Community, &DiscoverConfig) -> Discovery,
+) -> Discovery {
     let rep = representatives(index, config);
-    let mut d = discover(&community(index, config), config);
+    let mut d = run(&community(index, config), config);
     // The person's own spelling of a feed of the group `r`.
     let own = |p: usize, r: u32| -> u32 {
         index.subscriptions[p]

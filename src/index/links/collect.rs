@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::model::{LinkedSite, MIN_FEEDS_FOR_HALF_RULE, is_platform, site_key, site_key_of};
 use crate::index::feed::{FeedInfo, PostRef};
@@ -42,17 +44,61 @@ pub struct PostLinks {
 
 /// The links of the posts of every feed of `index`, one feed per task (see [`PostLinks`]).
 pub fn post_links(index: &SiteIndex) -> PostLinks {
-    let per_feed: Vec<(Vec<String>, FeedLinks)> = index
-        .feeds
-        .par_iter()
-        .map(|feed| (own_sites(feed), links_of(feed)))
-        .collect();
-    let mut links = PostLinks::default();
-    for (own, posts) in per_feed {
-        links.own.extend(own);
-        links.by_feed.push(posts);
+    PostLinks::of_feeds(index.feeds.par_iter().map(feed_links).collect())
+}
+
+/// What one feed's posts link to: its part of [`PostLinks`], which [`feed_links`] makes from
+/// the feed alone (so that a build can keep it for the next, under [`feed_links_key`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FeedPostLinks {
+    /// The sites of the feed itself: its feed URLs, web site and posts' links.
+    own: Vec<String>,
+    /// Each of its posts that links out, with the sites it links to.
+    posts: FeedLinks,
+}
+
+impl PostLinks {
+    /// The links of the posts of every feed, from each feed's part, in the index's order.
+    pub fn of_feeds(feeds: Vec<FeedPostLinks>) -> PostLinks {
+        let mut links = PostLinks::default();
+        for feed in feeds {
+            links.own.extend(feed.own);
+            links.by_feed.push(feed.posts);
+        }
+        links
     }
-    links
+}
+
+/// One feed's part of [`PostLinks`], read from its posts' content.
+pub fn feed_links(feed: &FeedInfo) -> FeedPostLinks {
+    FeedPostLinks {
+        own: own_sites(feed),
+        posts: links_of(feed),
+    }
+}
+
+/// A SHA-256 of everything [`feed_links`] reads of `feed`: its URLs, its posts' links and the
+/// content of the posts whose links count. Two feeds with the same key have the same links.
+pub fn feed_links_key(feed: &FeedInfo) -> [u8; 32] {
+    let mut h = Sha256::new();
+    let mut text = |t: Option<&str>| match t {
+        Some(t) => {
+            h.update((t.len() as u64 + 1).to_le_bytes());
+            h.update(t.as_bytes());
+        }
+        None => h.update(0u64.to_le_bytes()),
+    };
+    text(Some(&feed.url));
+    text(Some(&feed.xml_url));
+    text(feed.site_link.as_deref());
+    text(Some(&feed.items.len().to_string()));
+    for item in &feed.items {
+        text(item.link.as_deref());
+    }
+    for item in feed.items.iter().take(POSTS_PER_FEED) {
+        text(item.content_html.as_deref());
+    }
+    h.finalize().into()
 }
 
 /// The sites each of the newest posts of `feed` links to, each once, with the first link.

@@ -14,7 +14,7 @@ mod collect;
 pub mod model;
 mod suggest;
 
-pub use collect::{PostLinks, linked_sites, post_links};
+pub use collect::{FeedPostLinks, PostLinks, feed_links, feed_links_key, linked_sites, post_links};
 pub use model::{
     FoundFeed, LinkSuggestion, LinkedSite, MIN_FEEDS_FOR_HALF_RULE, Mentioned, PLATFORMS,
     is_platform, site_key,
