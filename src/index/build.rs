@@ -124,10 +124,16 @@ fn feed_info(
     state: Option<FeedState>,
     (config, show): (&HealthConfig, Show),
 ) -> FeedInfo {
-    let (entry, outcome) = match state {
+    let (mut entry, outcome) = match state {
         Some(s) => (s.entry, s.outcome),
         None => (None, Outcome::Failed("not fetched".to_owned())),
     };
+    // The state is this feed's alone: its posts move into the index.
+    let items = entry
+        .as_mut()
+        .and_then(|e| e.feed.as_mut())
+        .map(|f| std::mem::take(&mut f.items))
+        .unwrap_or_default();
     let feed = entry.as_ref().and_then(|e| e.feed.as_ref());
     let title = g
         .title_override
@@ -136,7 +142,6 @@ fn feed_info(
     let mut tags: Vec<(String, usize)> = g.tag_counts.into_iter().collect();
     tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let fetch = entry.as_ref().map(|e| e.fetch.clone());
-    let items = feed.map(|f| f.items.clone()).unwrap_or_default();
     let shown = filter::apply(&g.options, items, show);
     FeedInfo {
         slug: identity::slug_of(&url, entry.as_ref()),

@@ -59,7 +59,7 @@ impl FeedInfo {
 }
 
 /// A post in a river: a feed index and an item index into that feed's items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PostRef {
     /// Index into [`SiteIndex::feeds`](crate::index::SiteIndex::feeds).
     pub feed: usize,

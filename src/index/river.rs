@@ -1,7 +1,7 @@
 //! The order of the rivers: a new feed's backlog trimmed, a post carried by several feeds
 //! shown once, and no feed over its share of a page.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::feed::{FeedInfo, PostRef};
 
@@ -74,45 +74,58 @@ pub fn fair_pages(river: &[PostRef], per_page: usize, max_per_feed: usize) -> Ve
     if max_per_feed == 0 || per_page == 0 {
         return river.to_vec();
     }
-    let mut pending: Vec<PostRef> = river.to_vec();
+    // A page is taken from the front of what is pending: the posts it passes over (their feed
+    // at its share) go back to the front, in order, so a page costs what it looks at.
+    let mut pending: VecDeque<PostRef> = river.iter().copied().collect();
     let mut out = Vec::with_capacity(river.len());
     let mut counts: HashMap<usize, usize> = HashMap::new();
+    let mut passed = Vec::new();
+    let mut place: Option<HashMap<PostRef, usize>> = None;
     while !pending.is_empty() {
         counts.clear();
-        let mut taken = vec![false; pending.len()];
-        let mut n = 0;
-        for (i, p) in pending.iter().enumerate() {
-            if n == per_page {
+        let page_start = out.len();
+        while out.len() - page_start < per_page {
+            let Some(p) = pending.pop_front() else {
                 break;
-            }
+            };
             let c = counts.entry(p.feed).or_default();
             if *c < max_per_feed {
                 *c += 1;
-                taken[i] = true;
-                n += 1;
-            }
-        }
-        // Only capped feeds are left: fill the page with them rather than leave it short.
-        for t in taken.iter_mut() {
-            if n == per_page {
-                break;
-            }
-            if !*t {
-                *t = true;
-                n += 1;
-            }
-        }
-        let mut keep = Vec::with_capacity(pending.len() - n);
-        for (p, t) in pending.into_iter().zip(taken) {
-            if t {
                 out.push(p);
             } else {
-                keep.push(p);
+                passed.push(p);
             }
         }
-        pending = keep;
+        if out.len() - page_start < per_page {
+            // Only capped feeds are left: fill the page with the first of them rather than
+            // leave it short, every post of the page in river order.
+            let taken: Vec<PostRef> = out.drain(page_start..).collect();
+            let fill = per_page - taken.len();
+            let place = place.get_or_insert_with(|| river_order(river));
+            let fill = passed.drain(..fill.min(passed.len()));
+            out.append(&mut merge_by_place(place, taken, fill));
+        }
+        for p in passed.drain(..).rev() {
+            pending.push_front(p);
+        }
     }
     out
+}
+
+/// Each post's place in `river`.
+fn river_order(river: &[PostRef]) -> HashMap<PostRef, usize> {
+    river.iter().enumerate().map(|(i, &p)| (p, i)).collect()
+}
+
+/// The posts of `a` and `b` together, in their order in the river (`place`).
+fn merge_by_place(
+    place: &HashMap<PostRef, usize>,
+    a: Vec<PostRef>,
+    b: impl Iterator<Item = PostRef>,
+) -> Vec<PostRef> {
+    let mut all: Vec<PostRef> = a.into_iter().chain(b).collect();
+    all.sort_by_key(|p| place.get(p).copied().unwrap_or(usize::MAX));
+    all
 }
 
 #[cfg(test)]
@@ -176,5 +189,58 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
+    }
+
+    /// The first implementation (a full pass over what is pending for every page), which
+    /// [`fair_pages`] must give the same pages as.
+    fn fair_pages_by_full_passes(river: &[PostRef], per_page: usize, max: usize) -> Vec<PostRef> {
+        let mut pending: Vec<PostRef> = river.to_vec();
+        let mut out = Vec::new();
+        while !pending.is_empty() {
+            let mut counts: HashMap<usize, usize> = HashMap::new();
+            let mut taken = vec![false; pending.len()];
+            let mut n = 0;
+            for (i, p) in pending.iter().enumerate() {
+                if n == per_page {
+                    break;
+                }
+                let c = counts.entry(p.feed).or_default();
+                if *c < max {
+                    *c += 1;
+                    taken[i] = true;
+                    n += 1;
+                }
+            }
+            for t in taken.iter_mut() {
+                if n == per_page {
+                    break;
+                }
+                if !*t {
+                    *t = true;
+                    n += 1;
+                }
+            }
+            let mut keep = Vec::new();
+            for (p, t) in pending.into_iter().zip(taken) {
+                if t { out.push(p) } else { keep.push(p) }
+            }
+            pending = keep;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fair_pages_gives_the_pages_of_full_passes(
+            feeds in proptest::collection::vec(0usize..8, 0..200),
+            per_page in 1usize..12,
+            max in 1usize..5,
+        ) {
+            let river = posts(&feeds);
+            proptest::prop_assert_eq!(
+                fair_pages(&river, per_page, max),
+                fair_pages_by_full_passes(&river, per_page, max)
+            );
+        }
     }
 }
