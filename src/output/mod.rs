@@ -69,6 +69,9 @@ pub struct SiteWriter {
     staging: PathBuf,
     /// Every file of the new site: its length, and whether it is staged (new or changed).
     files: Mutex<HashMap<String, (u64, bool)>>,
+    /// The files `out` holds, listed while the site is rendered (nothing writes to `out`
+    /// before [`SiteWriter::finish`]): the ones the new site does not have are removed.
+    listing: Mutex<Option<std::thread::JoinHandle<io::Result<Vec<String>>>>>,
 }
 
 impl SiteWriter {
@@ -87,10 +90,15 @@ impl SiteWriter {
         // Marked before anything is staged: what a build killed while staging leaves is
         // provably toluu's, and the next build removes it.
         fs::write(staging.join(claim::MARKER), claim::MARKER_TEXT)?;
+        let listed = out.to_owned();
+        let listing = out
+            .is_dir()
+            .then(|| std::thread::spawn(move || files_in(&listed)));
         Ok(SiteWriter {
             out: out.to_owned(),
             staging,
             files: Mutex::new(HashMap::new()),
+            listing: Mutex::new(listing),
         })
     }
 
@@ -157,10 +165,16 @@ impl SiteWriter {
         replace.sort();
         let changed = replace.len();
         let whole = !self.out.exists() || is_empty_dir(&self.out);
-        let remove = if whole {
-            Vec::new()
-        } else {
-            files_not_in(&self.out, &files)?
+        let listing = self.listing.lock().ok().and_then(|mut l| l.take());
+        let remove = match listing {
+            _ if whole => Vec::new(),
+            Some(listing) => listing
+                .join()
+                .map_err(|_| io::Error::other("listing the site's files panicked"))??
+                .into_iter()
+                .filter(|rel| !files.contains_key(rel))
+                .collect(),
+            None => files_not_in(&self.out, &files)?,
         };
         // An empty or adopted (`--force`) directory is marked with the site.
         if whole || !claim::is_marked(&self.out) {
@@ -210,7 +224,14 @@ fn is_empty_dir(dir: &Path) -> bool {
 
 /// Every file under `out` (symlinks included, the marker not) that is not among `files`, sorted.
 fn files_not_in(out: &Path, files: &HashMap<String, (u64, bool)>) -> io::Result<Vec<String>> {
-    let mut extra = Vec::new();
+    let mut extra = files_in(out)?;
+    extra.retain(|rel| !files.contains_key(rel));
+    Ok(extra)
+}
+
+/// Every file under `out` (symlinks included, the marker not), by its path in the site, sorted.
+fn files_in(out: &Path) -> io::Result<Vec<String>> {
+    let mut all = Vec::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_dir() {
@@ -218,12 +239,12 @@ fn files_not_in(out: &Path, files: &HashMap<String, (u64, bool)>) -> io::Result<
         }
         let rel = entry.path().strip_prefix(out).map_err(io::Error::other)?;
         let rel = rel.to_string_lossy().replace('\\', "/");
-        if rel != claim::MARKER && !files.contains_key(&rel) {
-            extra.push(rel);
+        if rel != claim::MARKER {
+            all.push(rel);
         }
     }
-    extra.sort();
-    Ok(extra)
+    all.sort();
+    Ok(all)
 }
 
 /// Whether the file at `path` holds exactly `bytes`.

@@ -136,18 +136,23 @@ pub fn render_site_into(
     let sitemap = renderer.sitemap(jobs.iter().map(|job| job.path.as_str()));
     let mut done = render_pages(&renderer, jobs, store, &emit)?;
     emit.emit(renderer.render_404()?)?;
-    for file in renderer.picture_files.iter().cloned() {
-        emit.emit(file)?;
-    }
-    let xml = renderer.xml_files();
+    // Each of these files is compared with the one in the output before it is staged: one
+    // file per task.
+    renderer
+        .picture_files
+        .par_iter()
+        .try_for_each(|file| emit.emit(file.clone()).map(drop))?;
+    let (xml, search) = rayon::join(|| renderer.xml_files(), || search::search_index(index));
     let redirects = renderer.redirects(&xml);
-    for file in xml.into_iter().chain(redirects) {
+    xml.into_par_iter()
+        .try_for_each(|file| emit.emit(file).map(drop))?;
+    for file in redirects {
         emit.emit(file)?;
     }
     emit.emit(sitemap)?;
     emit.emit(OutputFile {
         path: search::SEARCH_PATH.to_owned(),
-        bytes: search::search_index(index),
+        bytes: search,
     })?;
     let mut files = emit.count();
     for (path, bytes) in statics {

@@ -21,6 +21,9 @@ const ATOM_ENTRIES: usize = 50;
 /// How many posts a person's (or a tag's) Atom feed carries: there are many of them.
 const ATOM_ENTRIES_SMALL: usize = 20;
 
+/// The Atom entries of dated posts, made once per build (see `Renderer::dated_entries`).
+type Entries = std::collections::HashMap<PostRef, String>;
+
 /// The theme's stylesheet for Atom and OPML files, at the root of the output.
 pub const XSL_FILE: &str = "feed.xsl";
 
@@ -29,11 +32,13 @@ impl Renderer<'_> {
     pub(super) fn xml_files(&self) -> Vec<OutputFile> {
         let index = self.index;
         let all: Vec<usize> = (0..index.feeds.len()).collect();
+        let entries = self.dated_entries();
+        let entries = &entries;
         let mut files = vec![
             OutputFile {
                 path: "atom.xml".into(),
                 bytes: self
-                    .atom(&self.config.title, "", &index.river, ATOM_ENTRIES)
+                    .atom(&self.config.title, "", &index.river, ATOM_ENTRIES, entries)
                     .into_bytes(),
             },
             OutputFile {
@@ -45,12 +50,12 @@ impl Renderer<'_> {
             .people
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(p, person)| self.person_xml(p, person));
+            .flat_map_iter(|(p, person)| self.person_xml(p, person, entries));
         let tags = index
             .tags
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(t, tag)| self.tag_xml(t, tag));
+            .flat_map_iter(|(t, tag)| self.tag_xml(t, tag, entries));
         files.par_extend(people.chain(tags));
         for file in &mut files {
             let xml = String::from_utf8(std::mem::take(&mut file.bytes)).unwrap_or_default();
@@ -60,7 +65,7 @@ impl Renderer<'_> {
     }
 
     /// Person `p`'s Atom feed and blogroll.
-    fn person_xml(&self, p: usize, person: &Person) -> [OutputFile; 2] {
+    fn person_xml(&self, p: usize, person: &Person, entries: &Entries) -> [OutputFile; 2] {
         let feeds = &self.index.subscriptions[p];
         let path = format!("people/{}/", person.slug);
         let title = format!("{} · {}", person.name, self.config.title);
@@ -69,7 +74,7 @@ impl Renderer<'_> {
             OutputFile {
                 path: format!("{path}atom.xml"),
                 bytes: self
-                    .atom(&title, &path, river, ATOM_ENTRIES_SMALL)
+                    .atom(&title, &path, river, ATOM_ENTRIES_SMALL, entries)
                     .into_bytes(),
             },
             OutputFile {
@@ -86,7 +91,7 @@ impl Renderer<'_> {
     }
 
     /// A tag's Atom feed and blogroll.
-    fn tag_xml(&self, t: usize, tag: &TagInfo) -> [OutputFile; 2] {
+    fn tag_xml(&self, t: usize, tag: &TagInfo, entries: &Entries) -> [OutputFile; 2] {
         let path = format!("tags/{}/", tag.slug);
         [
             OutputFile {
@@ -97,6 +102,7 @@ impl Renderer<'_> {
                         &path,
                         self.tag_river(t),
                         ATOM_ENTRIES_SMALL,
+                        entries,
                     )
                     .into_bytes(),
             },
@@ -151,7 +157,14 @@ impl Renderer<'_> {
     }
 
     /// An Atom 1.0 document of the newest posts of `posts`, for the page at `page_path`.
-    fn atom(&self, title: &str, page_path: &str, posts: &[PostRef], limit: usize) -> String {
+    fn atom(
+        &self,
+        title: &str,
+        page_path: &str,
+        posts: &[PostRef],
+        limit: usize,
+        entries: &Entries,
+    ) -> String {
         let updated = posts
             .iter()
             .find_map(|&p| self.index.item(p).date())
@@ -159,7 +172,10 @@ impl Renderer<'_> {
             .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
         let mut out = self.atom_head(title, page_path, updated);
         for &post in posts.iter().take(limit) {
-            self.atom_entry(&mut out, post, updated);
+            match entries.get(&post) {
+                Some(entry) => out.push_str(entry),
+                None => self.atom_entry(&mut out, post, updated),
+            }
         }
         out.push_str("</feed>\n");
         out
@@ -202,6 +218,30 @@ impl Renderer<'_> {
             env!("CARGO_PKG_VERSION")
         );
         out
+    }
+
+    /// The Atom entry of each dated post that one of the site's Atom files carries, made once
+    /// (a post is in the site's feed, its readers' and its tags'): an undated post's entry
+    /// depends on the file it is in, and is made there.
+    fn dated_entries(&self) -> Entries {
+        let index = self.index;
+        let rivers = std::iter::once((&index.river[..], ATOM_ENTRIES))
+            .chain((0..index.people.len()).map(|p| (self.person_river(p), ATOM_ENTRIES_SMALL)))
+            .chain((0..index.tags.len()).map(|t| (self.tag_river(t), ATOM_ENTRIES_SMALL)));
+        let mut posts: Vec<PostRef> = rivers
+            .flat_map(|(river, limit)| river.iter().take(limit).copied())
+            .filter(|&p| index.item(p).date().is_some())
+            .collect();
+        posts.sort_unstable_by_key(|p| (p.feed, p.item));
+        posts.dedup();
+        posts
+            .into_par_iter()
+            .map(|post| {
+                let mut entry = String::new();
+                self.atom_entry(&mut entry, post, DateTime::<Utc>::UNIX_EPOCH);
+                (post, entry)
+            })
+            .collect()
     }
 
     /// Appends `post` to `out` as an Atom entry; an undated post takes the feed's `updated`.
