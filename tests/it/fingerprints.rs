@@ -75,6 +75,11 @@ fn scratch_copy(site: &TestSite) -> tempfile::TempDir {
     copy_dir(site.path(), copy.path());
     std::fs::remove_dir_all(copy.path().join("public")).unwrap();
     std::fs::remove_file(copy.path().join(".toluu/pages")).unwrap();
+    // Nothing kept from a build: discovery and the posts' links are computed afresh.
+    let memo = copy.path().join(".toluu/memo");
+    if memo.exists() {
+        std::fs::remove_dir_all(memo).unwrap();
+    }
     copy
 }
 
@@ -400,12 +405,18 @@ fn any_change_to_what_pages_are_made_of_builds_the_whole_site() {
     let text = std::fs::read_to_string(&ana).unwrap();
     std::fs::write(&ana, format!("bio = \"Reads a lot.\"\n{text}")).unwrap();
     let scratch = scratch_copy(&site);
+    // A bio is not what discovery or the posts' links are computed from: both are read back
+    // from the memo (its files are not written again), and give the site built from scratch.
+    let memo = ["discovery.json", "links.json"].map(|f| site.path().join(".toluu/memo").join(f));
+    let written = |f: &std::path::Path| std::fs::metadata(f).unwrap().modified().unwrap();
+    let before = memo.each_ref().map(|f| written(f));
     let report = site.build_offline().unwrap();
     assert!(!status_only(&report), "{:?}", report.stages);
     assert!(
         site.output("people/ana/index.html")
             .contains("Reads a lot.")
     );
+    assert_eq!(memo.each_ref().map(|f| written(f)), before);
     assert_same_as_from_scratch(&site, &scratch, true);
     // A file of the theme that is not a template: written as the site has it.
     site.write("static/style.css", "body { color: teal }\n");
