@@ -158,7 +158,10 @@ pub fn check_some_feeds(
         .into_iter()
         .filter(|u| keep(u))
         .collect();
-    let states = refresh::refresh_all(&urls, &fetch, &site.config.build, &cache, false);
+    let mut states = refresh::refresh_all(&urls, &fetch, &site.config.build, &cache, false);
+    if let Ok(states) = states.as_mut() {
+        refresh::heads::read_posts(states, &cache);
+    }
     let _ = std::fs::remove_dir_all(&scratch);
     let states = states.map_err(Error::Build)?;
     clock.lap("fetch");

@@ -160,7 +160,7 @@ impl BuildReport {
                     http_status: s.http_status,
                     bytes: s.bytes,
                     items_new: s.new_items,
-                    items: s.feed().map_or(0, |f| f.items.len()),
+                    items: s.entry.as_ref().map_or(0, |e| e.item_count()),
                     millis: s.elapsed.as_millis(),
                 }
             })

@@ -87,11 +87,12 @@ pub fn suggest(site_dir: &Path, options: &SuggestOptions) -> Result<String, Erro
     let cfg = &site.config;
     let cache = Cache::new(site_dir.join(&cfg.build.cache_dir));
     let urls = crate::distinct_feeds(&site);
-    let states = if cache.dir().is_dir() {
+    let mut states = if cache.dir().is_dir() {
         refresh::refresh_all(&urls, &cfg.fetch, &cfg.build, &cache, true).map_err(Error::Build)?
     } else {
         Vec::new()
     };
+    refresh::heads::read_posts(&mut states, &cache);
     let mut index = index::build_index(&site, states, cfg.build.items_per_feed);
     let state_dir = cache.dir().parent().unwrap_or(site_dir);
     // Never the network: only what earlier builds found.

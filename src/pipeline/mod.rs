@@ -297,10 +297,11 @@ pub(crate) fn index_feeds(
     refreshed: fetch::Refreshed,
 ) -> Indexed {
     let fetch::Refreshed {
-        states,
+        mut states,
         follow,
         looks,
     } = refreshed;
+    refresh::heads::read_posts(&mut states, &loaded.cache);
     let cfg = &loaded.site.config;
     let mut report = report_of(loaded, &states);
     let online = loaded.mode == refresh::Mode::All;

@@ -58,6 +58,19 @@ pub struct CacheEntry {
     /// that the lists' category filters see its posts' categories.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub categories_read: bool,
+    /// `Some(n)` when the entry was read without its posts ([`super::heads::load`]): `feed` has
+    /// none, its file has `n`. Never written: [`Cache::store`] reads the posts back first.
+    #[serde(skip)]
+    pub unread_items: Option<usize>,
+}
+
+impl CacheEntry {
+    /// How many posts the entry has, read or not.
+    pub fn item_count(&self) -> usize {
+        self.unread_items
+            .or_else(|| self.feed.as_ref().map(|f| f.items.len()))
+            .unwrap_or(0)
+    }
 }
 
 /// The outcome of a feed's most recent fetch attempt.
@@ -222,12 +235,45 @@ impl Cache {
     /// such file; `Err` naming the file when it is unreadable, corrupt or from another format
     /// version.
     pub fn read_entry(&self, path: &Path) -> Result<Option<CacheEntry>, String> {
+        self.read_with(path, |text: &str| serde_json::from_str::<CacheEntry>(text))
+    }
+
+    /// Reads into `entry` (read by [`super::heads::load`]) the posts its file has; nothing to
+    /// do for an entry read whole. `Err` names the file when it can no longer be read.
+    pub fn read_posts_into(&self, entry: &mut CacheEntry) -> Result<(), String> {
+        if entry.unread_items.is_none() {
+            return Ok(());
+        }
+        let path = self.path_for(&entry.url);
+        let whole = self.read_entry(&path)?.filter(|e| e.url == entry.url);
+        let items = whole.and_then(|e| e.feed).map(|f| f.items);
+        entry.unread_items = None;
+        match (items, entry.feed.as_mut()) {
+            (Some(items), Some(feed)) => {
+                feed.items = items;
+                Ok(())
+            }
+            (None, Some(_)) => Err(format!(
+                "{}: cache file gone while the site was built: its posts are not shown",
+                path.display()
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Reads a cache file with `parse`, checks its format and gives it the feed's lone fetch
+    /// record when that one is newer.
+    pub(super) fn read_with<E: std::fmt::Display>(
+        &self,
+        path: &Path,
+        parse: impl FnOnce(&str) -> Result<CacheEntry, E>,
+    ) -> Result<Option<CacheEntry>, String> {
         let text = match fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("{}: cannot read cache file: {e}", path.display())),
         };
-        let mut entry: CacheEntry = serde_json::from_str(&text)
+        let mut entry: CacheEntry = parse(&text)
             .map_err(|e| format!("{}: corrupt cache file, ignored: {e}", path.display()))?;
         if entry.format != CACHE_FORMAT {
             return Err(format!(
@@ -276,6 +322,17 @@ impl Cache {
     /// Writes the entry atomically: a temp file in the same directory, then a rename. Its
     /// lone fetch record, which it supersedes, goes at the next [`Cache::write_records`].
     pub fn store(&self, entry: &CacheEntry) -> std::io::Result<()> {
+        // An entry read without its posts is written with them, never without.
+        let whole;
+        let entry = if entry.unread_items.is_some() {
+            let mut e = entry.clone();
+            self.read_posts_into(&mut e)
+                .map_err(std::io::Error::other)?;
+            whole = e;
+            &whole
+        } else {
+            entry
+        };
         fs::create_dir_all(&self.dir)?;
         let path = self.path_for(&entry.url);
         let mut json = serde_json::to_string_pretty(entry).map_err(std::io::Error::other)?;

@@ -14,6 +14,7 @@ pub mod autodiscover;
 pub mod cache;
 pub mod fetch;
 pub mod follow;
+pub mod heads;
 pub mod health;
 pub mod history;
 pub mod icons;

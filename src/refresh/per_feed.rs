@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::refresh::apply::{Policy, apply};
 use crate::refresh::cache::{Cache, CacheEntry, FetchStatus};
 use crate::refresh::fetch::{Fetched, Fetcher, Response, Validators};
+use crate::refresh::heads;
 use crate::refresh::state::{FeedState, Outcome};
 
 /// Where a feed is after its fetch thread is done with it.
@@ -44,6 +45,8 @@ fn state(url: &str, entry: Option<CacheEntry>, outcome: Outcome, start: Instant)
 /// A feed as its cache file has it, not fetched.
 pub(super) fn from_cache(url: &str, cache: &Cache) -> FeedState {
     let start = Instant::now();
+    // Read whole: a build from the cache alone is a build whose lists or pages changed, more
+    // often than not, and that one renders from the posts.
     let (entry, cache_warning) = match cache.load(url) {
         Ok(entry) => (entry, None),
         Err(warning) => (None, Some(warning)),
@@ -69,7 +72,8 @@ pub(super) fn from_cache(url: &str, cache: &Cache) -> FeedState {
 /// to wait; parsing is left to [`finish_one`].
 pub(super) fn fetch_one(url: &str, fetcher: &Fetcher, cache: &Cache, now: DateTime<Utc>) -> Step {
     let start = Instant::now();
-    let (previous, cache_warning) = match cache.load(url) {
+    // Its posts are read only if the build needs them (new content, pages to render).
+    let (previous, cache_warning) = match heads::load(cache, url) {
         Ok(entry) => (entry, None),
         Err(warning) => (None, Some(warning)),
     };
@@ -114,11 +118,18 @@ pub(super) fn finish_one(
 ) -> FeedState {
     let FetchedFeed {
         url,
-        previous,
+        mut previous,
         mut cache_warning,
         fetched,
         start,
     } = feed;
+    // New content is merged into the feed's history: its posts, read now.
+    if matches!(fetched.response, Response::Body { .. })
+        && let Some(previous) = previous.as_mut()
+        && let Err(e) = cache.read_posts_into(previous)
+    {
+        cache_warning.get_or_insert(e);
+    }
     let bytes = match &fetched.response {
         Response::Body { bytes, .. } => bytes.len() as u64,
         _ => 0,

@@ -91,6 +91,54 @@ fn items_that_drop_out_stay_and_keep_their_first_date() {
 }
 
 #[test]
+fn a_304_reads_no_post_yet_keeps_them_all_and_new_content_merges_with_them() {
+    let server = TestServer::start();
+    let post = |n: u32| {
+        (
+            format!("Post {n}"),
+            format!("https://e.example/{n}"),
+            format!("Mon, {:02} Nov 2026 10:00:00 GMT", n),
+        )
+    };
+    let serve = |posts: &[u32], etag: &str| {
+        let posts: Vec<(String, String, String)> = posts.iter().map(|&n| post(n)).collect();
+        let posts: Vec<(&str, &str, &str)> = posts
+            .iter()
+            .map(|(t, l, d)| (t.as_str(), l.as_str(), d.as_str()))
+            .collect();
+        server.route("/e.xml", Route::xml(rss("Etags", &posts)).with_etag(etag));
+    };
+    serve(&[2, 1], "\"one\"");
+    let site = TestSite::new("");
+    site.person("ana", "ana", &[server.url("/e.xml")]);
+    let url = server.url("/e.xml");
+    site.build().unwrap();
+    // A 304: the entry is read without its posts; the report still counts them, the site
+    // still shows them, and the cache file still has them.
+    let report = site.build().unwrap();
+    let r = feed_report(&report, &url);
+    assert_eq!((r.status, r.items), ("not modified", 2), "{r:?}");
+    site.write("people/bo.toml", "name = \"Bo\"\n");
+    let report = site.build().unwrap();
+    assert_eq!(feed_report(&report, &url).items, 2);
+    assert_eq!(posts_in(&site.output("index.html")), 2);
+    // New content after the 304s: merged with the posts the cache had.
+    serve(&[3, 2], "\"two\"");
+    let report = site.build().unwrap();
+    let r = feed_report(&report, &url);
+    assert_eq!((r.items_new, r.items), (1, 3), "{r:?}");
+    let river = site.output("index.html");
+    assert!(river.contains("Post 1") && river.contains("Post 3"), "{river}");
+    let cached = std::fs::read_dir(site.path().join(".toluu/cache"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().ends_with(".json"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .unwrap();
+    assert_eq!(cached.matches("\"id\":").count(), 3, "{cached}");
+}
+
+#[test]
 fn keep_items_bounds_the_history_and_items_per_feed_bounds_the_feed_page() {
     let server = TestServer::start();
     let items: Vec<(String, String, String)> = (1..=6)
