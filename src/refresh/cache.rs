@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+pub use super::names::{file_name_for, is_entry_file};
 pub use crate::files::write_atomically;
 use crate::model::Feed;
 
@@ -162,12 +162,6 @@ impl FetchRecord {
 /// The file of the cache directory that holds the fetch records written alone (see the
 /// module's documentation): one JSON object per line, sorted by URL.
 pub const RECORDS_FILE: &str = "fetches.jsonl";
-
-/// Whether a file of the cache directory named `name` is a feed's entry (not the fetch
-/// records, not a temp file).
-pub fn is_entry_file(name: &str) -> bool {
-    name.ends_with(".json") && !name.starts_with('.')
-}
 
 /// A feed's fetch record written alone: one line of [`RECORDS_FILE`].
 #[derive(Debug, Serialize, Deserialize)]
@@ -393,25 +387,4 @@ impl Cache {
 struct Loaded<'a> {
     by_url: &'a mut BTreeMap<String, FetchRecord>,
     changed: bool,
-}
-
-/// The cache file name for a normalized URL: its host, for humans, and a hash, for uniqueness.
-pub fn file_name_for(url: &str) -> String {
-    let host = url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "feed".to_owned());
-    let host: String = host
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let digest = Sha256::digest(url.as_bytes());
-    let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-    format!("{host}-{hash}.json")
 }

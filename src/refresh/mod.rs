@@ -20,6 +20,7 @@ pub mod history;
 pub mod icons;
 pub mod identity;
 pub mod lock;
+mod names;
 mod per_feed;
 mod schedule;
 pub mod shard;

@@ -128,7 +128,10 @@ fn a_304_reads_no_post_yet_keeps_them_all_and_new_content_merges_with_them() {
     let r = feed_report(&report, &url);
     assert_eq!((r.items_new, r.items), (1, 3), "{r:?}");
     let river = site.output("index.html");
-    assert!(river.contains("Post 1") && river.contains("Post 3"), "{river}");
+    assert!(
+        river.contains("Post 1") && river.contains("Post 3"),
+        "{river}"
+    );
     let cached = std::fs::read_dir(site.path().join(".toluu/cache"))
         .unwrap()
         .filter_map(Result::ok)
