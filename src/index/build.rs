@@ -4,6 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
 use super::discover::site::discover_index;
 use super::feed::{FeedInfo, PostRef};
 use super::filter;
@@ -31,6 +34,13 @@ pub fn build_index_undiscovered(
     let people = site.people.clone();
     let config = (&site.config.health, site.config.river.show);
     let mut feeds = join_states(gather(&people), states, config);
+    feeds.par_iter_mut().for_each(|feed| {
+        feed.content_digests = feed
+            .items
+            .iter()
+            .map(|i| i.content_html.as_ref().map(|c| Sha256::digest(c).into()))
+            .collect();
+    });
     distinct_slugs(&mut feeds);
     rank(&mut feeds);
     let subscriptions = subscriptions(&people, &feeds);
@@ -156,6 +166,7 @@ fn feed_info(
         readers: g.readers,
         tags: tags.into_iter().map(|(t, _)| t).collect(),
         items: shown.items,
+        content_digests: Vec::new(),
         hidden: shown.hidden,
         filtered: shown.filtered,
         show: shown.show,

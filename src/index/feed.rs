@@ -35,6 +35,10 @@ pub struct FeedInfo {
     /// (its page shows the first `items_per_feed`).
     /// Only the posts the lists' filters let through (see [`FeedInfo::hidden`]).
     pub items: Vec<Item>,
+    /// A SHA-256 of each item's `content_html` (by its place in `items`; `None` without
+    /// content), made once per build for what compares posts by their content: the pages'
+    /// fingerprints and the posts' links kept between builds.
+    pub content_digests: Vec<Option<[u8; 32]>>,
     /// How many of its posts the lists' filters hide (kept in the state, shown nowhere).
     pub hidden: usize,
     /// Whether a filter of the lists applies to it (every list naming it has one).

@@ -91,7 +91,7 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 }
 
 /// [`Cache::load`], but for the posts, which are counted and left unread; a file
-/// [`EntryHead`] cannot read is read whole.
+/// the head cannot read (a layout it does not know) is read whole.
 pub fn load(cache: &Cache, url: &str) -> Result<Option<CacheEntry>, String> {
     let path = cache.path_for(url);
     let head = |text: &str| {

@@ -29,6 +29,10 @@ pub(super) struct PostView<'a> {
     excerpt: &'a str,
     /// The full content (sanitized HTML), when the feed publishes more than the excerpt shows.
     content_html: Option<&'a str>,
+    /// Its SHA-256 (see [`crate::index::FeedInfo::content_digests`]): what the page's
+    /// fingerprint takes of it.
+    #[serde(skip)]
+    content_digest: Option<&'a [u8; 32]>,
     /// Show `content_html` in place of the excerpt, not behind "Read more" (the feed's
     /// `show = "full"`).
     full: bool,
@@ -60,6 +64,7 @@ impl PostView<'_> {
             date_text,
             excerpt,
             content_html,
+            content_digest,
             full,
             readers_more,
             readers_html: _,
@@ -72,9 +77,12 @@ impl PostView<'_> {
             .maybe(*author)
             .maybe(*date_iso)
             .maybe(*date_text)
-            .text(excerpt)
-            .maybe(*content_html)
-            .text(if *full { "full" } else { "" })
+            .text(excerpt);
+        match (content_html, content_digest) {
+            (Some(_), Some(digest)) => f.bytes(&[2]).bytes(&digest[..]),
+            (content, _) => f.maybe(*content),
+        };
+        f.text(if *full { "full" } else { "" })
             .text(&readers_more.to_string());
     }
 }
@@ -103,6 +111,9 @@ impl Renderer<'_> {
             date_text: dates.map(|d| d.text.as_str()),
             excerpt: &item.excerpt,
             content_html,
+            content_digest: content_html
+                .and_then(|_| feed.content_digests.get(post.item))
+                .and_then(Option::as_ref),
             full: content_html.is_some() && feed.show == Show::Full,
             readers_more: readers.saturating_sub(POST_READERS),
             readers_html,

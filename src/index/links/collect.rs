@@ -80,23 +80,38 @@ pub fn feed_links(feed: &FeedInfo) -> FeedPostLinks {
 /// A SHA-256 of everything [`feed_links`] reads of `feed`: its URLs, its posts' links and the
 /// content of the posts whose links count. Two feeds with the same key have the same links.
 pub fn feed_links_key(feed: &FeedInfo) -> [u8; 32] {
-    let mut h = Sha256::new();
-    let mut text = |t: Option<&str>| match t {
-        Some(t) => {
-            h.update((t.len() as u64 + 1).to_le_bytes());
-            h.update(t.as_bytes());
+    fn text(h: &mut Sha256, t: Option<&str>) {
+        match t {
+            Some(t) => {
+                h.update((t.len() as u64 + 1).to_le_bytes());
+                h.update(t.as_bytes());
+            }
+            None => h.update(0u64.to_le_bytes()),
         }
-        None => h.update(0u64.to_le_bytes()),
-    };
-    text(Some(&feed.url));
-    text(Some(&feed.xml_url));
-    text(feed.site_link.as_deref());
-    text(Some(&feed.items.len().to_string()));
-    for item in &feed.items {
-        text(item.link.as_deref());
     }
-    for item in feed.items.iter().take(POSTS_PER_FEED) {
-        text(item.content_html.as_deref());
+    let mut h = Sha256::new();
+    text(&mut h, Some(&feed.url));
+    text(&mut h, Some(&feed.xml_url));
+    text(&mut h, feed.site_link.as_deref());
+    text(&mut h, Some(&feed.items.len().to_string()));
+    for item in &feed.items {
+        text(&mut h, item.link.as_deref());
+    }
+    let posts = feed.items.iter().take(POSTS_PER_FEED);
+    for (item, digest) in posts.zip(
+        feed.content_digests
+            .iter()
+            .map(Some)
+            .chain(std::iter::repeat(None)),
+    ) {
+        // The content's digest stands for the content (made once, see `FeedInfo`).
+        match (item.content_html.as_deref(), digest) {
+            (Some(_), Some(Some(digest))) => {
+                h.update(u64::MAX.to_le_bytes());
+                h.update(digest);
+            }
+            (content, _) => text(&mut h, content),
+        }
     }
     h.finalize().into()
 }
