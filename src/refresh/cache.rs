@@ -210,8 +210,17 @@ impl Cache {
     /// Reads the entry for `url`. `Ok(None)` when there is none; `Err` with a message naming
     /// the file when it exists but is unreadable, corrupt or from another format version.
     pub fn load(&self, url: &str) -> Result<Option<CacheEntry>, String> {
+        self.load_with(url, |text: &str| serde_json::from_str::<CacheEntry>(text))
+    }
+
+    /// [`Cache::load`] with `parse` reading the file's text.
+    pub(super) fn load_with<E: std::fmt::Display>(
+        &self,
+        url: &str,
+        parse: impl FnOnce(&str) -> Result<CacheEntry, E>,
+    ) -> Result<Option<CacheEntry>, String> {
         let path = self.path_for(url);
-        let Some(entry) = self.read_entry(&path)? else {
+        let Some(entry) = self.read_with(&path, parse)? else {
             return Ok(None);
         };
         if entry.url != url {
@@ -257,7 +266,7 @@ impl Cache {
 
     /// Reads a cache file with `parse`, checks its format and gives it the feed's lone fetch
     /// record when that one is newer.
-    pub(super) fn read_with<E: std::fmt::Display>(
+    fn read_with<E: std::fmt::Display>(
         &self,
         path: &Path,
         parse: impl FnOnce(&str) -> Result<CacheEntry, E>,

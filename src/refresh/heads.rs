@@ -93,23 +93,11 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 /// [`Cache::load`], but for the posts, which are counted and left unread; a file
 /// the head cannot read (a layout it does not know) is read whole.
 pub fn load(cache: &Cache, url: &str) -> Result<Option<CacheEntry>, String> {
-    let path = cache.path_for(url);
-    let head = |text: &str| {
+    cache.load_with(url, |text: &str| {
         serde_json::from_str::<EntryHead>(text)
             .map(EntryHead::entry)
             .or_else(|_| serde_json::from_str::<CacheEntry>(text))
-    };
-    let Some(entry) = cache.read_with(&path, head)? else {
-        return Ok(None);
-    };
-    if entry.url != url {
-        return Err(format!(
-            "{}: cache file is for {}, not {url}, ignored",
-            path.display(),
-            entry.url
-        ));
-    }
-    Ok(Some(entry))
+    })
 }
 
 /// Reads the posts of every entry of `states` read without them, each from its cache file;
