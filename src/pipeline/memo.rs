@@ -196,6 +196,14 @@ mod tests {
         }
     }
 
+    /// `memo` gives what discovery computes for [`community`], which suggests something.
+    fn assert_computes(memo: &Memo) {
+        let (c, config) = (community(), DiscoverConfig::default());
+        let computed = discover(&c, &config).suggestions;
+        assert!(computed.iter().any(|s| !s.is_empty()), "{computed:?}");
+        assert_eq!(memo.discovery(&c, &config).suggestions, computed);
+    }
+
     #[test]
     fn a_kept_discovery_is_the_one_computed_and_another_input_computes_afresh() {
         let dir = tempfile::tempdir().unwrap();
@@ -208,6 +216,7 @@ mod tests {
         let path = dir.path().join(DIR).join(DISCOVERY);
         let mut kept: KeptDiscovery = read(&path).unwrap();
         assert_eq!(kept.discovery.suggestions, first.suggestions);
+        assert!(!first.suggestions[0].is_empty(), "{:?}", first.suggestions);
         kept.discovery.hidden_gems.clear();
         kept.discovery.suggestions[0].clear();
         std::fs::write(&path, serde_json::to_vec(&kept).unwrap()).unwrap();
@@ -232,13 +241,7 @@ mod tests {
     #[test]
     fn a_memo_that_does_not_write_computes_and_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let memo = Memo::new(dir.path(), false);
-        let c = community();
-        let config = DiscoverConfig::default();
-        assert_eq!(
-            memo.discovery(&c, &config).suggestions,
-            discover(&c, &config).suggestions
-        );
+        assert_computes(&Memo::new(dir.path(), false));
         assert!(!dir.path().join(DIR).exists());
     }
 
@@ -247,13 +250,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(DIR)).unwrap();
         std::fs::write(dir.path().join(DIR).join(DISCOVERY), b"{\"key\": \"ab").unwrap();
-        let memo = Memo::new(dir.path(), true);
-        let c = community();
-        let config = DiscoverConfig::default();
-        assert_eq!(
-            memo.discovery(&c, &config).suggestions,
-            discover(&c, &config).suggestions
-        );
+        assert_computes(&Memo::new(dir.path(), true));
         assert!(read::<KeptDiscovery>(&dir.path().join(DIR).join(DISCOVERY)).is_some());
     }
 }
