@@ -1,7 +1,8 @@
 //! The order of the rivers: a new feed's backlog trimmed, a post carried by several feeds
 //! shown once, and no feed over its share of a page.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
 use super::feed::{FeedInfo, PostRef};
 
@@ -57,7 +58,7 @@ fn dedupe_by_link(posts: impl Iterator<Item = PostRef>, feeds: &[FeedInfo]) -> V
 
 /// The river as the site shows it, from posts newest first: a post that several feeds carry
 /// once, then no feed over its share of a page (`page_share`: posts per page, and the most one
-/// feed may show on one).
+/// feed may show among that many posts in a row).
 pub(super) fn fair_river(
     posts: impl Iterator<Item = PostRef>,
     feeds: &[FeedInfo],
@@ -66,66 +67,60 @@ pub(super) fn fair_river(
     fair_pages(&dedupe_by_link(posts, feeds), page_share.0, page_share.1)
 }
 
-/// Reorders a river so that, page by page (`per_page` posts), no feed shows more than
-/// `max_per_feed` posts while other feeds still have posts to show: a feed's extra posts move
-/// to the next pages, keeping their order. When only capped feeds are left, pages are filled
-/// with their posts. Each page stays newest first. `max_per_feed` 0 means no limit.
+/// Reorders a river so that no feed shows more than `max_per_feed` posts among any `per_page`
+/// posts in a row while other feeds still have posts to show: a feed's extra posts move down,
+/// keeping their order. When only capped feeds are left, their posts come in river order.
+/// `max_per_feed` 0 means no limit.
+///
+/// The window slides with each post instead of being cut at fixed places, so the order at one
+/// place depends only on the posts just before it: a post that comes or goes changes the order
+/// near it, not down the whole river (the pages after it keep their posts; see
+/// `render::pages::paginate`).
 pub fn fair_pages(river: &[PostRef], per_page: usize, max_per_feed: usize) -> Vec<PostRef> {
-    if max_per_feed == 0 || per_page == 0 {
+    if max_per_feed == 0 || per_page <= max_per_feed {
         return river.to_vec();
     }
-    // A page is taken from the front of what is pending: the posts it passes over (their feed
-    // at its share) go back to the front, in order, so a page costs what it looks at.
-    let mut pending: VecDeque<PostRef> = river.iter().copied().collect();
-    let mut out = Vec::with_capacity(river.len());
-    let mut counts: HashMap<usize, usize> = HashMap::new();
-    let mut passed = Vec::new();
-    let mut place: Option<HashMap<PostRef, usize>> = None;
-    while !pending.is_empty() {
-        counts.clear();
-        let page_start = out.len();
-        while out.len() - page_start < per_page {
-            let Some(p) = pending.pop_front() else {
+    // Each feed's posts in river order, and the feeds by the river place of their next post.
+    let mut queues: HashMap<usize, VecDeque<(usize, PostRef)>> = HashMap::new();
+    for (place, &p) in river.iter().enumerate() {
+        queues.entry(p.feed).or_default().push_back((place, p));
+    }
+    let mut heads: BinaryHeap<Reverse<(usize, usize)>> = queues
+        .iter()
+        .map(|(&feed, q)| Reverse((q[0].0, feed)))
+        .collect();
+    // How many of the last `per_page - 1` posts each feed has.
+    let mut recent: HashMap<usize, usize> = HashMap::new();
+    let mut out: Vec<PostRef> = Vec::with_capacity(river.len());
+    let mut capped = Vec::new();
+    while !heads.is_empty() {
+        let mut chosen = None;
+        while let Some(Reverse((place, feed))) = heads.pop() {
+            if recent.get(&feed).copied().unwrap_or(0) < max_per_feed {
+                chosen = Some((place, feed));
                 break;
-            };
-            let c = counts.entry(p.feed).or_default();
-            if *c < max_per_feed {
-                *c += 1;
-                out.push(p);
-            } else {
-                passed.push(p);
             }
+            capped.push(Reverse((place, feed)));
         }
-        if out.len() - page_start < per_page {
-            // Only capped feeds are left: fill the page with the first of them rather than
-            // leave it short, every post of the page in river order.
-            let taken: Vec<PostRef> = out.drain(page_start..).collect();
-            let fill = per_page - taken.len();
-            let place = place.get_or_insert_with(|| river_order(river));
-            let fill = passed.drain(..fill.min(passed.len()));
-            out.append(&mut merge_by_place(place, taken, fill));
+        // Every feed left is at its share: the first of them, in river order.
+        let (_, feed) = match chosen {
+            Some(c) => c,
+            None => capped.remove(0).0,
+        };
+        heads.extend(capped.drain(..));
+        let queue = queues.get_mut(&feed).expect("a feed with posts left");
+        let (_, post) = queue.pop_front().expect("a post left");
+        if let Some(&(next, _)) = queue.front() {
+            heads.push(Reverse((next, feed)));
         }
-        for p in passed.drain(..).rev() {
-            pending.push_front(p);
+        out.push(post);
+        *recent.entry(feed).or_default() += 1;
+        if out.len() >= per_page {
+            let left = out[out.len() - per_page].feed;
+            *recent.get_mut(&left).expect("counted when it came") -= 1;
         }
     }
     out
-}
-
-/// Each post's place in `river`.
-fn river_order(river: &[PostRef]) -> HashMap<PostRef, usize> {
-    river.iter().enumerate().map(|(i, &p)| (p, i)).collect()
-}
-
-/// The posts of `a` and `b` together, in their order in the river (`place`).
-fn merge_by_place(
-    place: &HashMap<PostRef, usize>,
-    a: Vec<PostRef>,
-    b: impl Iterator<Item = PostRef>,
-) -> Vec<PostRef> {
-    let mut all: Vec<PostRef> = a.into_iter().chain(b).collect();
-    all.sort_by_key(|p| place.get(p).copied().unwrap_or(usize::MAX));
-    all
 }
 
 #[cfg(test)]
@@ -133,7 +128,7 @@ mod tests {
     use super::*;
 
     fn posts(feeds: &[usize]) -> Vec<PostRef> {
-        let mut next = [0; 8];
+        let mut next = [0; 64];
         feeds
             .iter()
             .map(|&f| {
@@ -147,29 +142,63 @@ mod tests {
     }
 
     #[test]
-    fn fair_pages_caps_each_feed_per_page_and_keeps_every_post() {
+    fn fair_pages_caps_each_feed_in_any_window_and_keeps_every_post() {
         // Feed 0 posts 10 times before anyone else posts at all.
         let river = posts(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1, 2, 0]);
         let fair = fair_pages(&river, 5, 2);
         let feeds: Vec<usize> = fair.iter().map(|p| p.feed).collect();
-        // Page 2 has only 2 other posts left: feed 0 fills the rest rather than leave it short.
-        assert_eq!(feeds, [0, 0, 1, 2, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0]);
-        // Each feed's own posts keep their order; nothing is lost or doubled.
-        let mut sorted = fair.clone();
+        // Two of feed 0 in any 5 in a row while the others have posts; then feed 0 alone.
+        assert_eq!(feeds, [0, 0, 1, 2, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
+        assert_keeps_every_post_in_order(&river, &fair);
+        // 0 turns it off.
+        assert_eq!(fair_pages(&river, 5, 0), river);
+    }
+
+    fn assert_keeps_every_post_in_order(river: &[PostRef], fair: &[PostRef]) {
+        let mut sorted = fair.to_vec();
         sorted.sort_by_key(|p| (p.feed, p.item));
-        let mut expected = river.clone();
+        let mut expected = river.to_vec();
         expected.sort_by_key(|p| (p.feed, p.item));
-        assert_eq!(sorted, expected);
-        for f in 0..3 {
+        assert_eq!(sorted, expected, "nothing lost or doubled");
+        for f in 0..8 {
             let items: Vec<usize> = fair
                 .iter()
                 .filter(|p| p.feed == f)
                 .map(|p| p.item)
                 .collect();
-            assert!(items.windows(2).all(|w| w[0] < w[1]));
+            assert!(items.windows(2).all(|w| w[0] < w[1]), "feed {f} in order");
         }
-        // 0 turns it off.
-        assert_eq!(fair_pages(&river, 5, 0), river);
+    }
+
+    #[test]
+    fn a_new_post_changes_the_order_only_near_it() {
+        // Feed 0 posts ten times in a row every 100 posts, 50 others in turn: each burst is
+        // spread, the case where windows cut at fixed places would shift every page after a
+        // new post.
+        let feeds: Vec<usize> = (0..1000)
+            .map(|i| if i % 100 < 10 { 0 } else { 1 + i % 50 })
+            .collect();
+        let before = fair_pages(&posts(&feeds), 30, 3);
+        // A new post of feed 5 at the top: its items are numbered from the newest, so
+        // renumber feed 5's old posts as the next build would see them.
+        let mut with_new = vec![5];
+        with_new.extend(&feeds);
+        let after = fair_pages(&posts(&with_new), 30, 3);
+        let shift = |p: &PostRef| PostRef {
+            feed: p.feed,
+            item: p.item - usize::from(p.feed == 5),
+        };
+        let after: Vec<PostRef> = after
+            .iter()
+            .filter(|p| **p != PostRef { feed: 5, item: 0 })
+            .map(shift)
+            .collect();
+        let differ = before
+            .iter()
+            .zip(&after)
+            .rposition(|(a, b)| a != b)
+            .map_or(0, |i| i + 1);
+        assert!(differ < 60, "the orders differ down to place {differ}");
     }
 
     #[test]
@@ -191,56 +220,34 @@ mod tests {
         );
     }
 
-    /// The first implementation (a full pass over what is pending for every page), which
-    /// [`fair_pages`] must give the same pages as.
-    fn fair_pages_by_full_passes(river: &[PostRef], per_page: usize, max: usize) -> Vec<PostRef> {
-        let mut pending: Vec<PostRef> = river.to_vec();
-        let mut out = Vec::new();
-        while !pending.is_empty() {
-            let mut counts: HashMap<usize, usize> = HashMap::new();
-            let mut taken = vec![false; pending.len()];
-            let mut n = 0;
-            for (i, p) in pending.iter().enumerate() {
-                if n == per_page {
-                    break;
-                }
-                let c = counts.entry(p.feed).or_default();
-                if *c < max {
-                    *c += 1;
-                    taken[i] = true;
-                    n += 1;
-                }
-            }
-            for t in taken.iter_mut() {
-                if n == per_page {
-                    break;
-                }
-                if !*t {
-                    *t = true;
-                    n += 1;
-                }
-            }
-            let mut keep = Vec::new();
-            for (p, t) in pending.into_iter().zip(taken) {
-                if t { out.push(p) } else { keep.push(p) }
-            }
-            pending = keep;
-        }
-        out
-    }
-
     proptest::proptest! {
         #[test]
-        fn fair_pages_gives_the_pages_of_full_passes(
+        fn no_feed_over_its_share_of_any_window_while_others_wait(
             feeds in proptest::collection::vec(0usize..8, 0..200),
             per_page in 1usize..12,
             max in 1usize..5,
         ) {
             let river = posts(&feeds);
-            proptest::prop_assert_eq!(
-                fair_pages(&river, per_page, max),
-                fair_pages_by_full_passes(&river, per_page, max)
-            );
+            let fair = fair_pages(&river, per_page, max);
+            assert_keeps_every_post_in_order(&river, &fair);
+            for (i, p) in fair.iter().enumerate() {
+                let window = &fair[i.saturating_sub(per_page - 1)..i];
+                let share = |f: usize| window.iter().filter(|q| q.feed == f).count();
+                if share(p.feed) >= max {
+                    // Over its share only when every feed still waiting is at its share too,
+                    // and then the first of them in river order.
+                    proptest::prop_assert!(fair[i..].iter().all(|q| share(q.feed) >= max));
+                    let first = river.iter().position(|q| fair[i..].contains(q));
+                    proptest::prop_assert_eq!(first.map(|f| river[f]), Some(*p));
+                }
+            }
+            // Without a feed over its share, the river keeps its order.
+            let light = river.iter().enumerate().all(|(i, p)| {
+                river[i.saturating_sub(per_page - 1)..i].iter().filter(|q| q.feed == p.feed).count() < max
+            });
+            if light {
+                proptest::prop_assert_eq!(fair, river);
+            }
         }
     }
 }
