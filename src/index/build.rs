@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::discover::site::discover_index;
-use super::feed::{FeedInfo, PostRef};
+use super::feed::{FeedInfo, PostRef, post_mark};
 use super::filter;
 use super::river::{fair_river, limit_backlog};
 use super::site_index::{SiteIndex, TagInfo};
@@ -40,6 +40,7 @@ pub fn build_index_undiscovered(
             .iter()
             .map(|i| i.content_html.as_ref().map(|c| Sha256::digest(c).into()))
             .collect();
+        feed.post_marks = feed.items.iter().map(|i| post_mark(&i.id)).collect();
     });
     distinct_slugs(&mut feeds);
     rank(&mut feeds);
@@ -167,6 +168,7 @@ fn feed_info(
         tags: tags.into_iter().map(|(t, _)| t).collect(),
         items: shown.items,
         content_digests: Vec::new(),
+        post_marks: Vec::new(),
         hidden: shown.hidden,
         filtered: shown.filtered,
         show: shown.show,

@@ -39,6 +39,8 @@ pub struct FeedInfo {
     /// content), made once per build for what compares posts by their content: the pages'
     /// fingerprints and the posts' links kept between builds.
     pub content_digests: Vec<Option<[u8; 32]>>,
+    /// Each item's [`post_mark`] (by its place in `items`): where the rivers' pages break.
+    pub post_marks: Vec<u64>,
     /// How many of its posts the lists' filters hide (kept in the state, shown nowhere).
     pub hidden: usize,
     /// Whether a filter of the lists applies to it (every list naming it has one).
@@ -60,6 +62,16 @@ impl FeedInfo {
     pub fn failing(&self) -> bool {
         self.health.alarming()
     }
+}
+
+/// A number a post keeps from build to build, made from its id (the first 8 bytes of its
+/// SHA-256): a river's pages break at posts whose mark says so, so that a post coming or going
+/// moves no break but the ones near it. The feed's URL is not in it: a feed that moves keeps
+/// its posts' marks.
+pub fn post_mark(item_id: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(item_id.as_bytes());
+    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
 /// A post in a river: a feed index and an item index into that feed's items.

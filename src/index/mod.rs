@@ -22,7 +22,7 @@ mod site_index;
 mod slug;
 
 pub use build::{build_index, build_index_undiscovered};
-pub use feed::{FeedInfo, PostRef};
+pub use feed::{FeedInfo, PostRef, post_mark};
 pub use river::{fair_pages, limit_backlog};
 pub use site_index::{SiteIndex, TagInfo};
 pub use slug::{MAX_SLUG, feed_slug, slugify};

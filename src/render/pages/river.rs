@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::index::PostRef;
+use super::paginate::cut;
 use crate::render::format::initials;
 use crate::render::job::PageJob;
 use crate::render::renderer::Renderer;
@@ -37,41 +37,32 @@ impl Renderer<'_> {
         } else {
             self.config.description.clone()
         };
-        let chunks: Vec<&[PostRef]> = if index.river.is_empty() {
-            vec![&[]]
-        } else {
-            index.river.chunks(per_page).collect()
-        };
         let aside = self.aside();
         let updated = self.river_updated();
         let mut jobs = Vec::new();
-        for (i, chunk) in chunks.iter().enumerate() {
-            let number = i + 1;
+        for c in cut(&index.feeds, &index.river, per_page, "", 0) {
+            let first = c.pagination.is_first;
+            let title = if first {
+                String::new()
+            } else {
+                c.pagination.span.clone()
+            };
             let mut j = self.job(
                 "river.html",
-                if number == 1 {
-                    String::new()
-                } else {
-                    format!("page/{number}/")
-                },
-                if number == 1 {
-                    String::new()
-                } else {
-                    format!("Page {number}")
-                },
+                c.path,
+                title,
                 site_description.clone(),
                 "river",
             );
-            j.posts = Some(chunk.to_vec());
+            j.posts = Some(index.river[c.posts].to_vec());
             j.full_content = true;
-            j.vars
-                .insert("pagination", &self.pagination("", number, chunks.len()));
+            j.vars.insert("pagination", &c.pagination);
             j.vars.insert("layout", self.config.river.layout.name());
             j.vars.insert("aside", &aside);
             // Only the home page says when the site was updated: the river's other pages stay
             // the same between builds that bring nothing new.
             j.vars
-                .insert("updated", &updated.as_ref().filter(|_| number == 1));
+                .insert("updated", &updated.as_ref().filter(|_| first));
             jobs.push(j);
         }
         jobs
