@@ -157,15 +157,8 @@ fn a_site_of_250_hostile_feeds_builds_in_bounded_time() {
     );
 
     let mut river = String::new();
-    for page in 1..=3 {
-        let rel = if page == 1 {
-            "index.html".to_owned()
-        } else {
-            format!("page/{page}/index.html")
-        };
-        if site.path().join("public").join(&rel).exists() {
-            river.push_str(&site.output(&rel));
-        }
+    for rel in site.river_pages("") {
+        river.push_str(&site.output(&rel));
     }
     for i in 0..CONTROLS {
         assert!(

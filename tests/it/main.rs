@@ -92,6 +92,43 @@ impl TestSite {
     }
 
     /// Builds through the library.
+    /// The pages of the river whose first page is `<prefix>index.html` (`""` for the site's
+    /// own), newest first, found as a reader finds them: by each page's `rel="next"` link.
+    pub fn river_pages(&self, prefix: &str) -> Vec<String> {
+        let mut pages = vec![format!("{prefix}index.html")];
+        loop {
+            let current = pages.last().unwrap();
+            let html = self.output(current);
+            let Some(at) = html.find("rel=\"next\"") else {
+                return pages;
+            };
+            let tag_start = html[..at].rfind('<').unwrap();
+            let tag = &html[tag_start..html[at..].find('>').unwrap() + at];
+            let href = tag
+                .split("href=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            // Resolve the relative link from the current page's folder.
+            let mut parts: Vec<&str> = current.split('/').collect();
+            parts.pop();
+            for seg in href.split('/') {
+                match seg {
+                    ".." => {
+                        parts.pop();
+                    }
+                    "." | "" => {}
+                    s => parts.push(s),
+                }
+            }
+            let next = format!("{}/index.html", parts.join("/"));
+            assert!(!pages.contains(&next), "{current} links back to {next}");
+            pages.push(next);
+        }
+    }
+
     pub fn build(&self) -> Result<toluu::report::BuildReport, toluu::Error> {
         toluu::build(self.path(), &toluu::BuildOptions::default())
     }

@@ -35,7 +35,10 @@ fn the_river_is_compact_by_default_under_day_headings_with_a_sidebar() {
     let out = build(site.path());
     let river = page(&out, "index.html");
     let lines = river.matches("<article class=\"post post-line\">").count();
-    assert_eq!(lines, 20, "posts_per_page of the example");
+    assert!(
+        (20..=40).contains(&lines),
+        "posts_per_page of the example, or up to twice: {lines}"
+    );
     assert!(!river.contains("<article class=\"post\">"));
     // Day headings, newest first, each day once.
     let days: Vec<&str> = river
@@ -77,7 +80,8 @@ fn layout_excerpts_keeps_the_excerpt_view() {
     configure(site.path(), "", "[river]\nlayout = \"excerpts\"\n");
     let out = build(site.path());
     let river = page(&out, "index.html");
-    assert_eq!(river.matches("<article class=\"post\">").count(), 20);
+    let posts = river.matches("<article class=\"post\">").count();
+    assert!((20..=40).contains(&posts), "{posts}");
     assert!(river.contains("<p class=\"post-excerpt\">"));
     assert!(!river.contains("post-line") && !river.contains("class=\"day\""));
     assert!(river.contains("<aside class=\"river-aside\""));
@@ -121,8 +125,12 @@ fn updated_shows_on_the_home_page_and_the_status_page_only() {
         "{home}"
     );
     // Not even the river's next pages: a build that brings nothing new leaves them alone.
-    assert!(out.join("page/2/index.html").exists());
-    for (path, bytes) in crate::read_tree(&out) {
+    let tree = crate::read_tree(&out);
+    assert!(
+        tree.iter().any(|(p, _)| p.starts_with("page/")),
+        "the river has older pages"
+    );
+    for (path, bytes) in tree {
         if ["index.html", "status/index.html"].contains(&path.as_str()) {
             continue;
         }
