@@ -52,9 +52,10 @@ fn breaks(marks: &[u64], per_page: usize) -> Vec<Range<usize>> {
     let mut start = 0;
     for (i, mark) in marks.iter().enumerate() {
         let size = i + 1 - start;
-        // The first page, the one most people read, has its whole share.
-        let least = if start == 0 { per_page } else { least };
-        if size >= most || (size >= least && mark % odds == 0) {
+        // The first page, the one most people read, holds exactly its share: it changes with
+        // every new post anyway, and the page after it absorbs the difference.
+        let first_full = start == 0 && size == per_page;
+        if first_full || (start > 0 && (size >= most || (size >= least && mark % odds == 0))) {
             pages.push(start..i + 1);
             start = i + 1;
         }
