@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::{TestSite, read_tree_unclocked, rss};
 
 /// Each file of the tree at `root`: (inode, modification time in ns).
-fn stamps(root: &Path) -> BTreeMap<String, (u64, i64)> {
+pub(crate) fn stamps(root: &Path) -> BTreeMap<String, (u64, i64)> {
     walkdir::WalkDir::new(root)
         .into_iter()
         .map(|e| e.unwrap())
@@ -28,7 +28,7 @@ fn stamps(root: &Path) -> BTreeMap<String, (u64, i64)> {
 }
 
 /// The files of `after` that are new or not the same file (inode, mtime) as in `before`.
-fn touched(
+pub(crate) fn touched(
     before: &BTreeMap<String, (u64, i64)>,
     after: &BTreeMap<String, (u64, i64)>,
 ) -> Vec<String> {

@@ -39,6 +39,7 @@ mod safety;
 mod serve;
 mod server;
 mod shard;
+mod stable_pages;
 mod stylesheet;
 mod themes;
 
