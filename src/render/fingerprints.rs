@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tera::{Context, Value};
+use tera::Context;
+
+use super::values::Var;
 
 /// A page's own template variables, each kept as the compact JSON its value serializes to
 /// (a few bytes where a template value is a tree of maps, and shared by the pages of one
@@ -21,7 +23,7 @@ use tera::{Context, Value};
 /// them (tera's own values hold maps in no set order).
 #[derive(Clone, Default)]
 pub(super) struct Vars {
-    values: Vec<(&'static str, Arc<str>)>,
+    values: Vec<(&'static str, Arc<Var>)>,
     hash: Option<Fingerprint>,
 }
 
@@ -36,32 +38,34 @@ impl Vars {
 
     /// Sets `key` to `value` (replacing an earlier value of the same key).
     pub(super) fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        let json: Arc<str> = match serde_json::to_string(value) {
-            Ok(json) => json.into(),
+        let json = match serde_json::to_string(value) {
+            Ok(json) => json,
             Err(_) => {
                 // Never for the plain views the pages are made of; if it were, the page
                 // would have no fingerprint and the variable no value.
                 if let Some(hash) = &mut self.hash {
                     hash.broken = true;
                 }
-                "null".into()
+                "null".to_owned()
             }
         };
         if let Some(hash) = &mut self.hash {
             hash.text(key).json(&json);
         }
+        let var = Var::new(json);
         match self.values.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = json,
-            None => self.values.push((key, json)),
+            Some(slot) => slot.1 = var,
+            None => self.values.push((key, var)),
         }
     }
 
     /// Moves the variables into a template context, as template values.
     pub(super) fn into_context(self, ctx: &mut Context) -> Result<(), String> {
-        for (key, json) in self.values {
-            let value: serde_json::Value =
-                serde_json::from_str(&json).map_err(|e| format!("template variable {key}: {e}"))?;
-            ctx.insert_value(key, Value::from_serializable(&value));
+        for (key, var) in self.values {
+            let value = var
+                .value()
+                .map_err(|e| format!("template variable {key}: {e}"))?;
+            ctx.insert_value(key, value);
         }
         Ok(())
     }

@@ -43,6 +43,7 @@ pub mod status;
 mod summaries;
 mod syndication;
 pub mod theme;
+mod values;
 mod views;
 pub mod xml;
 
