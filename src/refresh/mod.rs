@@ -1,6 +1,6 @@
 //! Bringing every feed up to date: for each distinct feed, fetch it (conditionally), parse it
-//! and update its cache file; or, offline, read the cache alone. Runs on a dedicated rayon pool
-//! sized by `fetch.concurrency`, since fetching waits on the network, not the CPU. Takes the
+//! and update its cache file; or, offline, read the cache alone. Fetches on `fetch.concurrency`
+//! threads of their own, since fetching waits on the network, not the CPU. Takes the
 //! site's distinct feeds from `site`; hands one [`FeedState`] per feed (its feed, items and
 //! fetch record) to the index.
 //!
@@ -28,7 +28,9 @@ mod state;
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
+use std::thread::Scope;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -172,7 +174,6 @@ fn refresh_observed_at(
             .collect());
     }
     let fetcher = Fetcher::new(config)?;
-    let pool = thread_pool(config.concurrency, "fetch")?;
     // One time for the whole build (`now`), so that feeds first fetched in the same build share
     // their `first_seen` (see `index::limit_backlog`).
     let policy = Policy {
@@ -192,10 +193,13 @@ fn refresh_observed_at(
         "parse",
     )?;
     let (fetched_tx, fetched_rx) = std::sync::mpsc::channel::<(usize, Step)>();
+    // The position of the next feed a fetch thread takes.
+    let next = AtomicUsize::new(0);
     let mut states: Vec<(usize, FeedState)> = std::thread::scope(|scope| {
-        scope.spawn(|| pool.install(|| run.fetch_all(&fetcher, fetched_tx)));
-        parse_pool.install(|| run.finish_all(fetched_rx, &policy))
-    });
+        let fetching = run.fetch_all(scope, &fetcher, config.concurrency, &next, fetched_tx);
+        let states = parse_pool.install(|| run.finish_all(fetched_rx, &policy));
+        fetching.map(|()| states)
+    })?;
     states.sort_by_key(|(i, _)| *i);
     let mut states: Vec<FeedState> = states.into_iter().map(|(_, state)| state).collect();
     write_records(cache, &mut states);
@@ -249,23 +253,51 @@ impl Run<'_> {
         state
     }
 
-    /// On the fetch pool: fetches the feeds to fetch (reads the others from the cache) and
-    /// sends each on with its position, for [`Run::finish_all`].
-    fn fetch_all(&self, fetcher: &Fetcher, fetched: Sender<(usize, Step)>) {
-        self.urls
-            .par_iter()
-            .zip(self.fetch.par_iter())
-            .enumerate()
-            .with_max_len(1)
-            .for_each_with(fetched, |tx, (i, (url, fetch))| {
-                let step = if *fetch {
-                    fetch_one(url, fetcher, self.cache, self.now)
-                } else {
-                    Step::Done(Box::new(from_cache(url, self.cache)))
-                };
-                // The receiver lives until every sender is gone.
-                let _ = tx.send((i, step));
-            });
+    /// On `threads` threads of their own (plain threads, which sleep while they wait on the
+    /// network, where a rayon pool's idle workers spin): fetches the feeds to fetch (reads
+    /// the others from the cache), each thread taking the next feed when it is done with one,
+    /// and sends each on with its position, for [`Run::finish_all`]. Fails only if no thread
+    /// could be started.
+    fn fetch_all<'scope, 'env>(
+        &'env self,
+        scope: &'scope Scope<'scope, 'env>,
+        fetcher: &'env Fetcher,
+        threads: usize,
+        next: &'env AtomicUsize,
+        fetched: Sender<(usize, Step)>,
+    ) -> Result<(), String> {
+        let mut started = 0;
+        let mut failure = None;
+        for n in 0..threads.clamp(1, self.urls.len().max(1)) {
+            let tx = fetched.clone();
+            let worker = move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let (Some(url), Some(fetch)) = (self.urls.get(i), self.fetch.get(i)) else {
+                        return;
+                    };
+                    let step = if *fetch {
+                        fetch_one(url, fetcher, self.cache, self.now)
+                    } else {
+                        Step::Done(Box::new(from_cache(url, self.cache)))
+                    };
+                    // The receiver lives until every sender is gone.
+                    let _ = tx.send((i, step));
+                }
+            };
+            match std::thread::Builder::new()
+                .name(format!("toluu-fetch-{n}"))
+                .spawn_scoped(scope, worker)
+            {
+                Ok(_) => started += 1,
+                Err(e) => failure = Some(format!("cannot start the fetch threads: {e}")),
+            }
+        }
+        // The threads that started take every feed; with none, the refresh cannot run.
+        match failure {
+            Some(failure) if started == 0 => Err(failure),
+            _ => Ok(()),
+        }
     }
 
     /// On the parse pool: parses and caches each feed as its fetch comes in, until the fetch
