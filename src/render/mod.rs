@@ -143,11 +143,12 @@ pub fn render_site_into(
         .picture_files
         .par_iter()
         .try_for_each(|file| emit.emit(file.clone()).map(drop))?;
-    let (xml, search) = rayon::join(|| renderer.xml_files(), || search::search_index(index));
-    let redirects = renderer.redirects(&xml);
-    xml.into_par_iter()
-        .try_for_each(|file| emit.emit(file).map(drop))?;
-    for file in redirects {
+    let (xml, search) = rayon::join(
+        || renderer.xml_files_into(&|file| emit.emit(file).map(drop)),
+        || search::search_index(index),
+    );
+    xml?;
+    for file in renderer.redirects() {
         emit.emit(file)?;
     }
     emit.emit(sitemap)?;

@@ -16,7 +16,7 @@ use super::xml::escape;
 impl Renderer<'_> {
     /// One redirect page for each former slug of each feed that no feed's page has now, in
     /// feed order; then those of people whose list was renamed ([`Renderer::person_redirects`]).
-    pub(super) fn redirects(&self, xml: &[OutputFile]) -> Vec<OutputFile> {
+    pub(super) fn redirects(&self) -> Vec<OutputFile> {
         let current: HashSet<&str> = self.index.feeds.iter().map(|f| f.slug.as_str()).collect();
         let mut done: HashSet<&str> = HashSet::new();
         let mut files = Vec::new();
@@ -33,33 +33,45 @@ impl Renderer<'_> {
                 });
             }
         }
-        files.extend(self.person_redirects(xml));
+        files.extend(self.person_redirects());
         files
     }
 
-    /// For each former slug of a person: a redirect page to their page, and at the old path of
-    /// each of their files in `xml` (the Atom feed, the blogroll) a copy of it.
-    fn person_redirects(&self, xml: &[OutputFile]) -> Vec<OutputFile> {
-        let mut files = Vec::new();
-        for (old, p) in &self.index.moved_people {
-            let person = &self.index.people[*p];
-            let to = format!("people/{}/", person.slug);
-            files.push(OutputFile {
-                path: format!("people/{old}/index.html"),
-                bytes: self.redirect_page(&to, &person.name).into_bytes(),
-            });
-            for file in xml {
-                if let Some(name) = file.path.strip_prefix(&to)
-                    && !name.contains('/')
-                {
-                    files.push(OutputFile {
-                        path: format!("people/{old}/{name}"),
-                        bytes: file.bytes.clone(),
-                    });
+    /// For each former slug of a person: a redirect page to their page (the copies of their
+    /// Atom feed and blogroll at the old address are made with them, see
+    /// [`Renderer::former_addresses`]).
+    fn person_redirects(&self) -> Vec<OutputFile> {
+        self.index
+            .moved_people
+            .iter()
+            .map(|(old, p)| {
+                let person = &self.index.people[*p];
+                OutputFile {
+                    path: format!("people/{old}/index.html"),
+                    bytes: self
+                        .redirect_page(&format!("people/{}/", person.slug), &person.name)
+                        .into_bytes(),
                 }
-            }
-        }
-        files
+            })
+            .collect()
+    }
+
+    /// Copies of `file`, one of person `p`'s own files (their Atom feed, their blogroll),
+    /// at each of their former addresses, so that a subscription to the old one goes on.
+    pub(super) fn former_addresses(&self, p: usize, file: &OutputFile) -> Vec<OutputFile> {
+        let to = format!("people/{}/", self.index.people[p].slug);
+        let Some(name) = file.path.strip_prefix(&to).filter(|n| !n.contains('/')) else {
+            return Vec::new();
+        };
+        self.index
+            .moved_people
+            .iter()
+            .filter(|(_, moved)| *moved == p)
+            .map(|(old, _)| OutputFile {
+                path: format!("people/{old}/{name}"),
+                bytes: file.bytes.clone(),
+            })
+            .collect()
     }
 
     /// A page that sends its reader to `to` (a directory path from the site's root), the page

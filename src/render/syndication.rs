@@ -28,40 +28,54 @@ type Entries = std::collections::HashMap<PostRef, String>;
 pub const XSL_FILE: &str = "feed.xsl";
 
 impl Renderer<'_> {
-    /// The Atom feed and the blogroll of the site, of each person and of each tag.
-    pub(super) fn xml_files(&self) -> Vec<OutputFile> {
+    /// The Atom feed and the blogroll of the site, of each person and of each tag, each
+    /// handed to `emit` as soon as it is made (a site of 5,000 people has 400 MB of them),
+    /// and, at each former address of a person who moved, a copy of theirs (see
+    /// [`Renderer::redirects`]).
+    pub(super) fn xml_files_into(
+        &self,
+        emit: &(dyn Fn(OutputFile) -> Result<(), String> + Sync),
+    ) -> Result<(), String> {
         let index = self.index;
         let all: Vec<usize> = (0..index.feeds.len()).collect();
         let entries = self.dated_entries();
         let entries = &entries;
-        let mut files = vec![
+        let styled = |file: OutputFile| {
+            let xml = String::from_utf8(file.bytes).unwrap_or_default();
             OutputFile {
-                path: "atom.xml".into(),
-                bytes: self
-                    .atom(&self.config.title, "", &index.river, ATOM_ENTRIES, entries)
-                    .into_bytes(),
-            },
-            OutputFile {
-                path: "feeds.opml".into(),
-                bytes: self.blogroll(&self.config.title, None, &all).into_bytes(),
-            },
-        ];
-        let people = index
+                bytes: Self::with_stylesheet(xml, &file.path).into_bytes(),
+                path: file.path,
+            }
+        };
+        emit(styled(OutputFile {
+            path: "atom.xml".into(),
+            bytes: self
+                .atom(&self.config.title, "", &index.river, ATOM_ENTRIES, entries)
+                .into_bytes(),
+        }))?;
+        emit(styled(OutputFile {
+            path: "feeds.opml".into(),
+            bytes: self.blogroll(&self.config.title, None, &all).into_bytes(),
+        }))?;
+        index
             .people
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(p, person)| self.person_xml(p, person, entries));
-        let tags = index
-            .tags
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(t, tag)| self.tag_xml(t, tag, entries));
-        files.par_extend(people.chain(tags));
-        for file in &mut files {
-            let xml = String::from_utf8(std::mem::take(&mut file.bytes)).unwrap_or_default();
-            file.bytes = Self::with_stylesheet(xml, &file.path).into_bytes();
-        }
-        files
+            .try_for_each(|(p, person)| {
+                for file in self.person_xml(p, person, entries) {
+                    let file = styled(file);
+                    for copy in self.former_addresses(p, &file) {
+                        emit(copy)?;
+                    }
+                    emit(file)?;
+                }
+                Ok::<(), String>(())
+            })?;
+        index.tags.par_iter().enumerate().try_for_each(|(t, tag)| {
+            self.tag_xml(t, tag, entries)
+                .into_iter()
+                .try_for_each(|file| emit(styled(file)))
+        })
     }
 
     /// Person `p`'s Atom feed and blogroll.
