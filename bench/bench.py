@@ -121,24 +121,15 @@ class Farm:
             self.proc.kill()
 
 
-OLD_SITE_SECONDS = 15 * 60
-
-
-def remove_old_sites(work: Path) -> None:
-    """Removes the sites of runs that ended more than OLD_SITE_SECONDS ago (see main)."""
+def tell_kept_sites(work: Path) -> None:
+    """Says what finished runs left in WORK/done (see main), and how to remove them."""
     done = work / "done"
     if not done.is_dir():
         return
-    kept = []
-    for old in sorted(done.iterdir()):
-        if time.time() - old.stat().st_mtime > OLD_SITE_SECONDS:
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            kept.append(old.name)
-    if kept:
-        print(f"# {len(kept)} finished run(s) kept in {done} until they are "
-              f"{OLD_SITE_SECONDS // 60} minutes old (removing them now would slow this run's "
-              f"cold build): {', '.join(kept)}", flush=True)
+    sites = sorted(p.name for p in done.iterdir())
+    size = sum(f.stat().st_size for f in done.rglob("*") if f.is_file())
+    print(f"# {len(sites)} finished run(s) kept in {done} ({size / 1e6:.0f} MB): remove them "
+          f"with `rm -rf {done}` when you are done measuring, not just before a run", flush=True)
 
 
 def count_files(path: Path) -> int:
@@ -174,14 +165,13 @@ def main() -> int:
           f"{args.people} people x {args.per_person}; concurrency {args.concurrency}", flush=True)
     farm = Farm(args.shared, args.feeds, args.items, args.latency_ms, args.seed)
     results = []
-    # A fresh directory per run. A finished run's site is moved aside, not deleted, and
-    # removed by a later run once it is old (OLD_SITE_SECONDS): ext4 without a journal (this
+    # A fresh directory per run. A finished run's site is moved aside (WORK/done), not
+    # deleted, and left for the user to remove when done measuring: ext4 without a journal (this
     # machine's disk) skips, and scans past, every inode freed in the last minutes when it
     # creates a file, so deleting a run's 13,500 files made the next run's cold build spend
     # 6 s in the kernel instead of 2 (measured: the same build after a 45 s wait, 5.8 s of
     # system time; after 7 minutes, 2.5 s). That is the benchmark's own housekeeping, not
-    # the tool's work; it is told, with what is left on disk.
-    remove_old_sites(args.work)
+    # the tool's work; what is left on disk is told at the end.
     site = args.work / f"site-{os.getpid()}"
     try:
         subprocess.run([sys.executable, str(args.shared / "gen_site.py"), "--out", str(site),
@@ -260,6 +250,7 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     print_targets(args, results)
+    tell_kept_sites(args.work)
     peer = {r["scenario"]: r for r in results if r["tool"] == "osmosfeed"}
     for r in results:
         if r["tool"] == "toluu" and r["scenario"] in peer:
