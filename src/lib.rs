@@ -74,11 +74,14 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport, Err
     // A home page dated by the latest fetch changes with every build.
     let inputs = (!render::river_dated_by_fetch(&index)).then_some(inputs);
     let rendered = pipeline::render_into(&loaded, &index, &output, &store)?;
-    drop(index);
+    // Freeing hundreds of thousands of strings takes a while: done beside the writing.
+    let freed = std::thread::spawn(move || drop(index));
     clock.lap("render");
     report.pages_rendered = rendered.rendered;
     report.pages_kept = rendered.kept.len();
-    let written = output.finish(rendered, inputs, due)?;
+    let written = output.finish(rendered, inputs, due);
+    let _ = freed.join();
+    let written = written?;
     report.files_removed = written.removed;
     clock.lap("write");
     Ok(report.finish(loaded.release(), written.files, written.changed, &clock))

@@ -49,7 +49,7 @@ pub(super) fn content_id(date: Option<DateTime<Utc>>, text: &str) -> String {
     hasher.update([0]);
     hasher.update(text);
     let digest = hasher.finalize();
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    hex::encode(&digest[..16])
 }
 
 /// Drops repeats of an item, and keeps items that merely share an id.

@@ -175,7 +175,7 @@ fn discovery_key(salt: &[u8; 32], community: &Community, config: &DiscoverConfig
 }
 
 fn hex(bytes: &[u8; 32]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 #[cfg(test)]

@@ -25,6 +25,6 @@ pub fn file_name_for(url: &str) -> String {
         })
         .collect();
     let digest = Sha256::digest(url.as_bytes());
-    let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let hash = hex::encode(&digest[..6]);
     format!("{host}-{hash}.json")
 }

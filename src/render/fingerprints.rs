@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Context;
@@ -121,10 +122,19 @@ impl PageStore {
         Self::parse(&text, out)
             .map(|mut store| {
                 let named = store.pages.len();
-                store.pages.retain(|page, (_, len)| {
-                    std::fs::symlink_metadata(out.join(page))
-                        .is_ok_and(|m| m.is_file() && m.len() == *len)
-                });
+                // One `stat` per file, thousands of them: in parallel.
+                let gone: Vec<String> = store
+                    .pages
+                    .par_iter()
+                    .filter(|(page, (_, len))| {
+                        !std::fs::symlink_metadata(out.join(page))
+                            .is_ok_and(|m| m.is_file() && m.len() == *len)
+                    })
+                    .map(|(page, _)| page.clone())
+                    .collect();
+                for page in &gone {
+                    store.pages.remove(page);
+                }
                 store.intact = store.pages.len() == named;
                 store
             })
@@ -171,11 +181,22 @@ impl PageStore {
             "inputs {} {due}\n",
             maybe_text(self.inputs.as_ref())
         ));
+        // Thousands of lines: written piece by piece, not through `format!`.
+        text.reserve(pages.iter().map(|(path, _)| path.len() + 90).sum());
+        let mut digits = [0u8; 64];
         for (path, (fingerprint, len)) in pages {
-            text.push_str(&format!(
-                "{} {len} {path}\n",
-                maybe_text(fingerprint.as_ref())
-            ));
+            match fingerprint {
+                Some(f) => {
+                    hex::encode_to_slice(f, &mut digits).expect("64 digits for 32 bytes");
+                    text.push_str(std::str::from_utf8(&digits).expect("hex digits are ASCII"));
+                }
+                None => text.push('-'),
+            }
+            text.push(' ');
+            text.push_str(&len.to_string());
+            text.push(' ');
+            text.push_str(path);
+            text.push('\n');
         }
         text
     }
@@ -242,17 +263,12 @@ fn maybe_hex(text: &str) -> Option<Option<[u8; 32]>> {
 }
 
 fn hex(bytes: &[u8; 32]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 fn from_hex(text: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
-    if text.len() != 64 || !text.is_ascii() {
-        return None;
-    }
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
-    }
+    hex::decode_to_slice(text, &mut out).ok()?;
     Some(out)
 }
 

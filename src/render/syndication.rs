@@ -348,7 +348,7 @@ pub(super) fn entry_id(feed_url: &str, item_id: &str, link: Option<&str>) -> Str
         return own.to_owned();
     }
     let digest = Sha256::digest(format!("{feed_url}\n{own}").as_bytes());
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(&digest[..16]);
     // The digest as a version-8 (custom) UUID: RFC 9562 section 5.8.
     format!(
         "urn:uuid:{}-{}-8{}-{:x}{}-{}",

@@ -21,6 +21,8 @@ pub mod toml_errors;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 pub use config::{
     BuildConfig, CONFIG_FILE, DiscoverConfig, FetchConfig, HealthConfig, RiverConfig, SiteConfig,
     config_warnings, load_config,
@@ -65,9 +67,16 @@ pub fn load_site(root: &Path) -> Result<Site, Vec<Diagnostic>> {
             .filter(|p| matches!(extension(p), "toml" | "opml"))
             .collect();
         files.sort();
-        for path in files {
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_owned();
-            match lists::load_person(&path, &rel) {
+        // Read in parallel (hundreds of lists), kept in file order.
+        let loaded: Vec<_> = files
+            .par_iter()
+            .map(|path| {
+                let rel = path.strip_prefix(root).unwrap_or(path).to_owned();
+                lists::load_person(path, &rel)
+            })
+            .collect();
+        for result in loaded {
+            match result {
                 Ok(person) => people.push(person),
                 Err(mut ds) => problems.append(&mut ds),
             }

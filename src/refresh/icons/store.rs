@@ -68,11 +68,7 @@ pub struct IconStore {
 
 /// The stable id of what a picture is of: 16 hex digits of the SHA-256 of `key`.
 pub fn icon_id(key: &str) -> String {
-    Sha256::digest(key.as_bytes())
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&Sha256::digest(key.as_bytes())[..8])
 }
 
 impl IconStore {
