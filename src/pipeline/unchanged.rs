@@ -168,6 +168,7 @@ pub(crate) fn without_posts(states: &[FeedState]) -> Vec<FeedState> {
                 slug: e.slug.clone(),
                 former_slugs: e.former_slugs.clone(),
                 categories_read: e.categories_read,
+                posts: None,
                 unread_items: None,
             }),
             outcome: s.outcome.clone(),

@@ -46,6 +46,7 @@ pub(super) fn apply(
         slug: moved.map(|(slug, _)| slug.clone()),
         former_slugs: moved.map(|(_, former)| former.clone()).unwrap_or_default(),
         categories_read: false,
+        posts: None,
         unread_items: None,
     });
     if entry.slug.is_none() && entry.feed.is_some() {

@@ -58,10 +58,53 @@ pub struct CacheEntry {
     /// that the lists' category filters see its posts' categories.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub categories_read: bool,
+    /// How many posts the file said it holds (written ahead of them, see [`Stored`]): only
+    /// [`super::heads::load`] goes by it; once an entry is read it is `None`, and it is never
+    /// written from here.
+    #[serde(default, skip_serializing)]
+    pub posts: Option<usize>,
     /// `Some(n)` when the entry was read without its posts ([`super::heads::load`]): `feed` has
     /// none, its file has `n`. Never written: [`Cache::store`] reads the posts back first.
     #[serde(skip)]
     pub unread_items: Option<usize>,
+}
+
+/// A cache entry as its file is written: every small field first, then how many posts the
+/// feed has, then the feed with its posts, last. A build that needs only an entry's head (a
+/// feed that answered 304) then reads no more of the file than its first kilobytes
+/// ([`super::heads::load`]); [`CacheEntry`] reads the file whole, in any order.
+#[derive(Serialize)]
+struct Stored<'a> {
+    format: u32,
+    url: &'a str,
+    fetch: &'a FetchRecord,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_seen: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    former_slugs: &'a [String],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    categories_read: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    posts: Option<usize>,
+    feed: Option<&'a Feed>,
+}
+
+impl<'a> Stored<'a> {
+    fn of(entry: &'a CacheEntry) -> Self {
+        Stored {
+            format: entry.format,
+            url: &entry.url,
+            fetch: &entry.fetch,
+            first_seen: entry.first_seen,
+            slug: entry.slug.as_deref(),
+            former_slugs: &entry.former_slugs,
+            categories_read: entry.categories_read,
+            posts: entry.feed.as_ref().map(|f| f.items.len()),
+            feed: entry.feed.as_ref(),
+        }
+    }
 }
 
 impl CacheEntry {
@@ -210,17 +253,21 @@ impl Cache {
     /// Reads the entry for `url`. `Ok(None)` when there is none; `Err` with a message naming
     /// the file when it exists but is unreadable, corrupt or from another format version.
     pub fn load(&self, url: &str) -> Result<Option<CacheEntry>, String> {
-        self.load_with(url, |text: &str| serde_json::from_str::<CacheEntry>(text))
+        self.load_with(url, |file: &mut fs::File| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(file, &mut text)?;
+            Ok(serde_json::from_str::<CacheEntry>(&text))
+        })
     }
 
     /// [`Cache::load`] with `parse` reading the file's text.
     pub(super) fn load_with<E: std::fmt::Display>(
         &self,
         url: &str,
-        parse: impl FnOnce(&str) -> Result<CacheEntry, E>,
+        parse: impl FnOnce(&mut fs::File) -> std::io::Result<Result<CacheEntry, E>>,
     ) -> Result<Option<CacheEntry>, String> {
         let path = self.path_for(url);
-        let Some(entry) = self.read_with(&path, parse)? else {
+        let Some(entry) = self.read_file_with(&path, parse)? else {
             return Ok(None);
         };
         if entry.url != url {
@@ -271,13 +318,30 @@ impl Cache {
         path: &Path,
         parse: impl FnOnce(&str) -> Result<CacheEntry, E>,
     ) -> Result<Option<CacheEntry>, String> {
-        let text = match fs::read_to_string(path) {
-            Ok(text) => text,
+        self.read_file_with(path, |file: &mut fs::File| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(file, &mut text)?;
+            Ok(parse(&text))
+        })
+    }
+
+    /// [`Cache::read_with`], with `parse` reading the open file itself (as much of it as it
+    /// needs).
+    pub(super) fn read_file_with<E: std::fmt::Display>(
+        &self,
+        path: &Path,
+        parse: impl FnOnce(&mut fs::File) -> std::io::Result<Result<CacheEntry, E>>,
+    ) -> Result<Option<CacheEntry>, String> {
+        let cannot = |e: std::io::Error| format!("{}: cannot read cache file: {e}", path.display());
+        let mut file = match fs::File::open(path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("{}: cannot read cache file: {e}", path.display())),
+            Err(e) => return Err(cannot(e)),
         };
-        let mut entry: CacheEntry = parse(&text)
+        let mut entry: CacheEntry = parse(&mut file)
+            .map_err(cannot)?
             .map_err(|e| format!("{}: corrupt cache file, ignored: {e}", path.display()))?;
+        entry.posts = None;
         if entry.format != CACHE_FORMAT {
             return Err(format!(
                 "{}: cache file of format {} (this toluu writes {CACHE_FORMAT}), ignored",
@@ -338,7 +402,8 @@ impl Cache {
         };
         fs::create_dir_all(&self.dir)?;
         let path = self.path_for(&entry.url);
-        let mut json = serde_json::to_string_pretty(entry).map_err(std::io::Error::other)?;
+        let mut json =
+            serde_json::to_string_pretty(&Stored::of(entry)).map_err(std::io::Error::other)?;
         json.push('\n');
         write_atomically(&path, json.as_bytes())?;
         self.with_records(|r| r.changed = r.by_url.remove(&entry.url).is_some());

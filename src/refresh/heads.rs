@@ -6,8 +6,12 @@
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
+use std::io::{Read, Seek, SeekFrom};
+
 use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use super::cache::{Cache, CacheEntry, FetchRecord};
 use super::state::FeedState;
@@ -30,6 +34,10 @@ struct EntryHead {
     former_slugs: Vec<String>,
     #[serde(default)]
     categories_read: bool,
+    /// How many posts a head-first file says it has (ignored when read whole: they are
+    /// counted).
+    #[serde(default)]
+    posts: Option<usize>,
 }
 
 /// A [`Feed`] with its posts counted.
@@ -66,6 +74,7 @@ impl EntryHead {
             slug: self.slug,
             former_slugs: self.former_slugs,
             categories_read: self.categories_read,
+            posts: None,
             unread_items: Some(unread),
         }
     }
@@ -90,14 +99,150 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     d.deserialize_seq(Count)
 }
 
-/// [`Cache::load`], but for the posts, which are counted and left unread; a file
-/// the head cannot read (a layout it does not know) is read whole.
+/// [`Cache::load`], but for the posts, which are left unread: in a file written with its
+/// head first (see `Stored` in [`super::cache`]) the reading stops where the posts begin;
+/// an older file is read through and its posts counted; a file the head cannot read (a layout
+/// it does not know) is read whole.
 pub fn load(cache: &Cache, url: &str) -> Result<Option<CacheEntry>, String> {
-    cache.load_with(url, |text: &str| {
-        serde_json::from_str::<EntryHead>(text)
+    cache.load_with(url, |file: &mut std::fs::File| {
+        if let Some(head) = head_first(std::io::BufReader::with_capacity(8 * 1024, &*file)) {
+            return Ok(Ok(head.entry()));
+        }
+        file.seek(SeekFrom::Start(0))?;
+        let mut text = String::new();
+        file.read_to_string(&mut text)?;
+        Ok(serde_json::from_str::<EntryHead>(&text)
             .map(EntryHead::entry)
-            .or_else(|_| serde_json::from_str::<CacheEntry>(text))
+            .or_else(|_| serde_json::from_str::<CacheEntry>(&text)))
     })
+}
+
+/// The head of a file written head first, read up to its posts and no further; `None` for
+/// any other file (an older layout, a key it does not know, broken JSON), which the caller
+/// then reads whole.
+fn head_first(reader: impl Read) -> Option<EntryHead> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut found = None;
+    // Reading stops with an error where the posts begin: what was read is in `found`.
+    let _ = de.deserialize_map(HeadFirst { found: &mut found });
+    found
+}
+
+/// The error that stops [`head_first`] where the posts begin.
+const AT_POSTS: &str = "the posts begin here";
+
+/// Reads a head-first file's top-level fields, in the order `Stored` writes them.
+struct HeadFirst<'a> {
+    found: &'a mut Option<EntryHead>,
+}
+
+impl<'de> Visitor<'de> for HeadFirst<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a cache entry")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut head = EntryHead {
+            format: 0,
+            url: String::new(),
+            fetch: FetchRecord::new(DateTime::UNIX_EPOCH),
+            feed: None,
+            first_seen: None,
+            slug: None,
+            former_slugs: Vec::new(),
+            categories_read: false,
+            posts: None,
+        };
+        let (mut format, mut url, mut fetch) = (false, false, false);
+        while let Some(key) = map.next_key::<std::borrow::Cow<'_, str>>()? {
+            match &*key {
+                "format" => (head.format, format) = (map.next_value()?, true),
+                "url" => (head.url, url) = (map.next_value()?, true),
+                "fetch" => (head.fetch, fetch) = (map.next_value()?, true),
+                "first_seen" => head.first_seen = map.next_value()?,
+                "slug" => head.slug = map.next_value()?,
+                "former_slugs" => head.former_slugs = map.next_value()?,
+                "categories_read" => head.categories_read = map.next_value()?,
+                "posts" => head.posts = Some(map.next_value()?),
+                // The feed comes last, and its posts last in it: read up to them.
+                "feed" if format && url && fetch => {
+                    let Some(posts) = head.posts else {
+                        return Err(A::Error::custom("an older layout"));
+                    };
+                    let mut feed = None;
+                    let read = map.next_value_seed(FeedFirst { found: &mut feed });
+                    match (read, feed) {
+                        (_, Some(mut feed)) => {
+                            feed.items = posts;
+                            head.feed = Some(feed);
+                            *self.found = Some(head);
+                            return Err(A::Error::custom(AT_POSTS));
+                        }
+                        // `"feed": null`: nothing more to read.
+                        (Ok(()), None) => head.feed = None,
+                        (Err(e), None) => return Err(e),
+                    }
+                }
+                _ => return Err(A::Error::custom("not a head-first entry")),
+            }
+        }
+        if format && url && fetch {
+            *self.found = Some(head);
+        }
+        Ok(())
+    }
+}
+
+/// Reads a head-first file's feed up to its posts (`found`), or its `null`.
+struct FeedFirst<'a> {
+    found: &'a mut Option<FeedHead>,
+}
+
+impl<'de> DeserializeSeed<'de> for FeedFirst<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeedFirst<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a feed or null")
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut feed = FeedHead {
+            title: String::new(),
+            site_link: None,
+            description: None,
+            icon: None,
+            items: 0,
+        };
+        let mut title = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'_, str>>()? {
+            match &*key {
+                "title" => (feed.title, title) = (map.next_value()?, true),
+                "site_link" => feed.site_link = map.next_value()?,
+                "description" => feed.description = map.next_value()?,
+                "icon" => feed.icon = map.next_value()?,
+                "items" if title => {
+                    *self.found = Some(feed);
+                    return Err(A::Error::custom(AT_POSTS));
+                }
+                _ => return Err(A::Error::custom("not a head-first feed")),
+            }
+        }
+        Err(A::Error::custom("a feed without posts"))
+    }
 }
 
 /// Reads the posts of every entry of `states` read without them, each from its cache file;
@@ -145,6 +290,7 @@ mod tests {
             slug: Some("a".into()),
             former_slugs: vec!["a-example".into()],
             categories_read: true,
+            posts: None,
             unread_items: None,
         }
     }
@@ -211,5 +357,56 @@ mod tests {
         .unwrap();
         let err = load(&cache, "https://a.example/feed.xml").unwrap_err();
         assert!(err.contains("corrupt cache file"), "{err}");
+    }
+
+    #[test]
+    fn a_head_first_file_is_read_no_further_than_its_posts() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let whole = entry(3);
+        cache.store(&whole).unwrap();
+        let text = std::fs::read_to_string(cache.path_for(&whole.url)).unwrap();
+        // Every small field, then the count, then the feed with its posts last.
+        let at = text.find("\"items\"").unwrap();
+        assert!(text.find("\"slug\"").unwrap() < text.find("\"feed\"").unwrap());
+        assert!(text[..at].contains("\"posts\": 3"), "{text}");
+        assert!(!text[at..].contains("\"slug\""), "{text}");
+        // Cut short where the posts begin: the head is all there.
+        let cut = &text.as_bytes()[..at + "\"items\": [".len()];
+        let head = head_first(cut).expect("read up to the posts").entry();
+        let mut without = whole.clone();
+        without.feed.as_mut().unwrap().items.clear();
+        without.unread_items = Some(3);
+        assert_eq!(head, without);
+        // A feed that gave no content yet has nothing after its record.
+        let mut bare = entry(0);
+        bare.feed = None;
+        bare.slug = None;
+        cache.store(&bare).unwrap();
+        let head = load(&cache, &bare.url).unwrap().unwrap();
+        assert_eq!(head.unread_items, Some(0));
+        assert_eq!(
+            CacheEntry {
+                unread_items: None,
+                ..head
+            },
+            bare
+        );
+    }
+
+    #[test]
+    fn an_older_file_with_its_feed_first_is_read_through_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let whole = entry(2);
+        // As toluu wrote entries before they were written head first.
+        let older = serde_json::to_string_pretty(&whole).unwrap();
+        assert!(older.find("\"feed\"").unwrap() < older.find("\"slug\"").unwrap());
+        assert!(head_first(older.as_bytes()).is_none());
+        std::fs::write(cache.path_for(&whole.url), older).unwrap();
+        let head = load(&cache, &whole.url).unwrap().unwrap();
+        assert_eq!(head.unread_items, Some(2));
+        assert_eq!(head.slug.as_deref(), Some("a"));
+        assert_eq!(head.former_slugs, vec!["a-example".to_owned()]);
     }
 }

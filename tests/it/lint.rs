@@ -41,6 +41,7 @@ fn check_reports_one_feed_under_two_spellings() {
             slug: None,
             former_slugs: Vec::new(),
             categories_read: false,
+            posts: None,
             unread_items: None,
         })
         .unwrap();
