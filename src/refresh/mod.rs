@@ -27,9 +27,9 @@ pub mod shard;
 mod state;
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::Scope;
 
 use chrono::{DateTime, Utc};
@@ -187,17 +187,13 @@ fn refresh_observed_at(
     // The fetch threads only fetch (mostly waiting on the network); what came back is parsed
     // and cached on the machine's cores meanwhile, so a fetch thread is never held up by
     // parsing and `concurrency` requests stay in flight.
-    // Parsing has a pool of its own: the build may be rendering ahead on the global one.
-    let parse_pool = thread_pool(
-        std::thread::available_parallelism().map_or(2, usize::from),
-        "parse",
-    )?;
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
     let (fetched_tx, fetched_rx) = std::sync::mpsc::channel::<(usize, Step)>();
     // The position of the next feed a fetch thread takes.
     let next = AtomicUsize::new(0);
     let mut states: Vec<(usize, FeedState)> = std::thread::scope(|scope| {
         let fetching = run.fetch_all(scope, &fetcher, config.concurrency, &next, fetched_tx);
-        let states = parse_pool.install(|| run.finish_all(fetched_rx, &policy));
+        let states = run.finish_all(fetched_rx, &policy, cores);
         fetching.map(|()| states)
     })?;
     states.sort_by_key(|(i, _)| *i);
@@ -226,15 +222,6 @@ fn which_to_fetch(urls: &[String], cache: &Cache, mode: Mode) -> Vec<bool> {
             Mode::MissingOnly => !cache.path_for(url).exists(),
         })
         .collect()
-}
-
-/// A pool of `threads` threads named `toluu-{name}-{i}`.
-fn thread_pool(threads: usize, name: &'static str) -> Result<rayon::ThreadPool, String> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(move |i| format!("toluu-{name}-{i}"))
-        .build()
-        .map_err(|e| format!("cannot start the {name} pool: {e}"))
 }
 
 /// One refresh: the feeds, which of them are fetched, the build's time, who is told.
@@ -300,23 +287,53 @@ impl Run<'_> {
         }
     }
 
-    /// On the parse pool: parses and caches each feed as its fetch comes in, until the fetch
-    /// pool is done; returns the states with their positions, in no particular order.
+    /// On this thread and `threads - 1` more (named `toluu-parse-N`; plain threads, which
+    /// sleep while no fetch is in, where a rayon pool's workers spin): parses and caches each
+    /// feed as its fetch comes in, until the fetch threads are done; returns the states with
+    /// their positions, in no particular order.
     fn finish_all(
         &self,
         fetched: Receiver<(usize, Step)>,
         policy: &Policy,
+        threads: usize,
     ) -> Vec<(usize, FeedState)> {
-        fetched
-            .into_iter()
-            .par_bridge()
-            .map(|(i, step)| {
+        let fetched = Mutex::new(fetched);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                // The lock is held while waiting: the other threads wait on it, asleep.
+                let next = fetched
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .recv();
+                let Ok((i, step)) = next else {
+                    return done;
+                };
                 let state = match step {
                     Step::Done(state) => *state,
                     Step::Fetched(fetched) => finish_one(*fetched, policy, self.cache, self.now),
                 };
-                (i, self.done(state))
-            })
-            .collect()
+                done.push((i, self.done(state)));
+            }
+        };
+        std::thread::scope(|scope| {
+            let others: Vec<_> = (1..threads.max(1))
+                .filter_map(|n| {
+                    std::thread::Builder::new()
+                        .name(format!("toluu-parse-{n}"))
+                        .spawn_scoped(scope, work)
+                        .ok()
+                })
+                .collect();
+            let mut all = work();
+            for other in others {
+                all.extend(
+                    other
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+            }
+            all
+        })
     }
 }
