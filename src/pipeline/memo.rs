@@ -42,9 +42,15 @@ struct KeptDiscovery {
 }
 
 /// The posts' links memo file: each feed's links by its key.
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Deserialize, Default)]
 struct KeptLinks {
     feeds: Vec<(String, FeedPostLinks)>,
+}
+
+/// [`KeptLinks`] as it is written, from the links the build holds (not a copy of them).
+#[derive(Serialize)]
+struct KeptLinksOf<'a> {
+    feeds: Vec<(&'a str, &'a FeedPostLinks)>,
 }
 
 impl Memo {
@@ -100,8 +106,8 @@ impl Memo {
             .map(|(found, feed)| found.unwrap_or_else(|| feed_links(feed)))
             .collect();
         if !all_kept {
-            let file = KeptLinks {
-                feeds: keys.into_iter().zip(feeds.iter().cloned()).collect(),
+            let file = KeptLinksOf {
+                feeds: keys.iter().map(String::as_str).zip(&feeds).collect(),
             };
             self.write(&path, &file);
         }
@@ -114,10 +120,10 @@ impl Memo {
         if !self.writes {
             return;
         }
-        if let Ok(bytes) = serde_json::to_vec(value) {
-            let _ = std::fs::create_dir_all(&self.dir);
-            let _ = crate::files::write_atomically(path, &bytes);
-        }
+        let _ = std::fs::create_dir_all(&self.dir);
+        let _ = crate::files::write_atomically_with(path, |out| {
+            serde_json::to_writer(out, value).map_err(std::io::Error::other)
+        });
     }
 }
 

@@ -131,11 +131,11 @@ pub fn render_site_into(
     sink: Sink<'_>,
 ) -> Result<RenderedSite, String> {
     let (renderer, pages) = Renderer::new(site, index, theme, base_url, store.is_some())?;
-    let jobs = renderer.page_jobs(&pages);
+    let plans = renderer.page_plans(&pages);
     let statics = theme.static_files(&site.root)?;
     let emit = Emitter::new(&statics, sink);
-    let sitemap = renderer.sitemap(jobs.iter().map(|job| job.path.as_str()));
-    let mut done = render_pages(&renderer, jobs, store, &emit)?;
+    let (mut done, paths) = render_pages(&renderer, plans, store, &emit)?;
+    let sitemap = renderer.sitemap(paths.iter().flatten().map(String::as_str));
     emit.emit(renderer.render_404()?)?;
     // Each of these files is compared with the one in the output before it is staged: one
     // file per task.
@@ -167,14 +167,15 @@ pub fn render_site_into(
     Ok(done)
 }
 
-/// Renders the page jobs in parallel into `emit`, but those `store` has with the same
-/// fingerprint: which were rendered, which kept, and their fingerprints.
+/// Renders the pages in parallel into `emit`, each part planned as it is rendered, but
+/// those `store` has with the same fingerprint: which were rendered, which kept, and their
+/// fingerprints; and the pages' paths, part by part in the order of `plans`.
 fn render_pages(
     renderer: &Renderer<'_>,
-    jobs: Vec<job::PageJob>,
+    plans: Vec<pages::Plan<'_>>,
     store: Option<&PageStore>,
     emit: &Emitter<'_>,
-) -> Result<RenderedSite, String> {
+) -> Result<(RenderedSite, Vec<Vec<String>>), String> {
     let done = Mutex::new(RenderedSite {
         salt: renderer.salt,
         ..RenderedSite::default()
@@ -184,27 +185,36 @@ fn render_pages(
             .map(|mut d| f(&mut d))
             .map_err(|e| e.to_string())
     };
-    jobs.into_par_iter()
-        .try_for_each(|job| match renderer.render(job, store)? {
-            // A page a static file now replaces is not kept: the static file is written.
-            Page::Kept(path, fingerprint) if !emit.is_static(&path) => {
-                emit.count_kept();
-                note(&|d| {
-                    d.kept.push(path.clone());
-                    d.fingerprints.push((path.clone(), fingerprint));
-                })
-            }
-            Page::Kept(..) => Ok(()),
-            Page::Rendered(file, fingerprint) => {
-                let path = file.path.clone();
-                let emitted = emit.emit(file)?;
-                note(&|d| {
-                    d.rendered += 1;
-                    if let (true, Some(f)) = (emitted, fingerprint) {
-                        d.fingerprints.push((path.clone(), f));
-                    }
-                })
-            }
-        })?;
-    done.into_inner().map_err(|e| e.to_string())
+    let render = |job: job::PageJob| match renderer.render(job, store)? {
+        // A page a static file now replaces is not kept: the static file is written.
+        Page::Kept(path, fingerprint) if !emit.is_static(&path) => {
+            emit.count_kept();
+            note(&|d| {
+                d.kept.push(path.clone());
+                d.fingerprints.push((path.clone(), fingerprint));
+            })
+        }
+        Page::Kept(..) => Ok(()),
+        Page::Rendered(file, fingerprint) => {
+            let path = file.path.clone();
+            let emitted = emit.emit(file)?;
+            note(&|d| {
+                d.rendered += 1;
+                if let (true, Some(f)) = (emitted, fingerprint) {
+                    d.fingerprints.push((path.clone(), f));
+                }
+            })
+        }
+    };
+    let paths = plans
+        .into_par_iter()
+        .map(|plan| {
+            let jobs = plan();
+            let paths: Vec<String> = jobs.iter().map(|job| job.path.clone()).collect();
+            jobs.into_par_iter().try_for_each(render)?;
+            Ok(paths)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let done = done.into_inner().map_err(|e| e.to_string())?;
+    Ok((done, paths))
 }

@@ -21,7 +21,8 @@ const ATOM_ENTRIES: usize = 50;
 /// How many posts a person's (or a tag's) Atom feed carries: there are many of them.
 const ATOM_ENTRIES_SMALL: usize = 20;
 
-/// The Atom entries of dated posts, made once per build (see `Renderer::dated_entries`).
+/// The Atom entries of dated posts up to their content, made once per build (see
+/// `Renderer::dated_entries`).
 type Entries = std::collections::HashMap<PostRef, String>;
 
 /// The theme's stylesheet for Atom and OPML files, at the root of the output.
@@ -187,7 +188,10 @@ impl Renderer<'_> {
         let mut out = self.atom_head(title, page_path, updated);
         for &post in posts.iter().take(limit) {
             match entries.get(&post) {
-                Some(entry) => out.push_str(entry),
+                Some(head) => {
+                    out.push_str(head);
+                    self.atom_entry_content(&mut out, post);
+                }
                 None => self.atom_entry(&mut out, post, updated),
             }
         }
@@ -235,8 +239,10 @@ impl Renderer<'_> {
     }
 
     /// The Atom entry of each dated post that one of the site's Atom files carries, made once
-    /// (a post is in the site's feed, its readers' and its tags'): an undated post's entry
-    /// depends on the file it is in, and is made there.
+    /// (a post is in the site's feed, its readers' and its tags') up to its content, which each
+    /// file writes itself (held for every post, the content would double the build's memory
+    /// at the end of a large site's build): an undated post's entry depends on the file it is
+    /// in, and is made there.
     fn dated_entries(&self) -> Entries {
         let index = self.index;
         let rivers = std::iter::once((&index.river[..], ATOM_ENTRIES))
@@ -251,15 +257,21 @@ impl Renderer<'_> {
         posts
             .into_par_iter()
             .map(|post| {
-                let mut entry = String::new();
-                self.atom_entry(&mut entry, post, DateTime::<Utc>::UNIX_EPOCH);
-                (post, entry)
+                let mut head = String::new();
+                self.atom_entry_head(&mut head, post, DateTime::<Utc>::UNIX_EPOCH);
+                (post, head)
             })
             .collect()
     }
 
     /// Appends `post` to `out` as an Atom entry; an undated post takes the feed's `updated`.
     fn atom_entry(&self, out: &mut String, post: PostRef, updated: DateTime<Utc>) {
+        self.atom_entry_head(out, post, updated);
+        self.atom_entry_content(out, post);
+    }
+
+    /// [`Renderer::atom_entry`] up to the post's content.
+    fn atom_entry_head(&self, out: &mut String, post: PostRef, updated: DateTime<Utc>) {
         let feed = &self.index.feeds[post.feed];
         let item = self.index.item(post);
         let id = entry_id(&feed.url, &item.id, item.link.as_deref());
@@ -301,7 +313,12 @@ impl Renderer<'_> {
                 escape(&item.excerpt)
             );
         }
-        if let Some(html) = &item.content_html {
+    }
+
+    /// The rest of [`Renderer::atom_entry`] after [`Renderer::atom_entry_head`]: the post's
+    /// content, and the entry's end.
+    fn atom_entry_content(&self, out: &mut String, post: PostRef) {
+        if let Some(html) = &self.index.item(post).content_html {
             let _ = writeln!(out, "    <content type=\"html\">{}</content>", escape(html));
         }
         out.push_str("  </entry>\n");

@@ -82,8 +82,8 @@ impl StatusView {
 }
 
 impl Renderer<'_> {
-    /// `/feeds/`, then each feed's page, in the order of the index (most read first).
-    pub(super) fn feed_jobs(&self) -> Vec<PageJob> {
+    /// `/feeds/`: every feed, in the order of the index (most read first).
+    pub(super) fn feeds_job(&self) -> PageJob {
         let summaries: Vec<FeedSummary> = (0..self.index.feeds.len())
             .into_par_iter()
             .map(|f| self.feed_summary(f))
@@ -96,17 +96,11 @@ impl Renderer<'_> {
             "feeds",
         );
         j.vars.insert("feeds", &summaries);
-        let mut jobs = vec![j];
-        let feeds: Vec<PageJob> = (0..self.index.feeds.len())
-            .into_par_iter()
-            .map(|f| self.feed_job(f))
-            .collect();
-        jobs.extend(feeds);
-        jobs
+        j
     }
 
     /// Feed `f`'s page, with its newest posts in full.
-    fn feed_job(&self, f: usize) -> PageJob {
+    pub(super) fn feed_job(&self, f: usize) -> PageJob {
         let feed = &self.index.feeds[f];
         let mut j = self.job(
             "feed.html",

@@ -1,7 +1,6 @@
 //! `/people/` and each person's pages: who they are, what they read (with suggestions and
 //! people who read alike) and the river of their feeds, paginated.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::render::format::initials;
@@ -50,31 +49,16 @@ struct PersonView<'a> {
 }
 
 impl Renderer<'_> {
-    /// `/people/`, then each person's pages, in the order of the index (made on every core).
-    pub(super) fn people_jobs(&self) -> Vec<PageJob> {
-        let index = self.index;
-        let bios: Vec<String> = index
-            .people
-            .par_iter()
-            .map(|p| markdown::to_html(&p.bio))
-            .collect();
-        let mut jobs = vec![self.people_job(&bios)];
-        let people: Vec<Vec<PageJob>> = bios
-            .par_iter()
-            .enumerate()
-            .map(|(p, bio)| {
-                let mut jobs = Vec::new();
-                let river = self.person_river(p);
-                self.paginate(&mut jobs, self.person_job(p, bio), river);
-                jobs
-            })
-            .collect();
-        jobs.extend(people.into_iter().flatten());
+    /// Person `p`'s pages (`bio`: theirs, rendered): their page and its river, paginated.
+    pub(super) fn person_jobs(&self, p: usize, bio: &str) -> Vec<PageJob> {
+        let mut jobs = Vec::new();
+        let river = self.person_river(p);
+        self.paginate(&mut jobs, self.person_job(p, bio), river);
         jobs
     }
 
     /// `/people/`: everyone, with their bio (`bios`, rendered).
-    fn people_job(&self, bios: &[String]) -> PageJob {
+    pub(super) fn people_job(&self, bios: &[String]) -> PageJob {
         let people: Vec<PersonSummary> = self
             .index
             .people

@@ -1,6 +1,5 @@
 //! `/tags/` and each tag's pages: its feeds and the river of their posts, paginated.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::index::TagInfo;
@@ -16,8 +15,8 @@ struct TagSummary<'a> {
 }
 
 impl Renderer<'_> {
-    /// `/tags/`, then each tag's pages, by name.
-    pub(super) fn tag_jobs(&self) -> Vec<PageJob> {
+    /// `/tags/`: every tag, by name.
+    pub(super) fn tags_job(&self) -> PageJob {
         let tags: Vec<TagSummary> = self
             .index
             .tags
@@ -36,20 +35,14 @@ impl Renderer<'_> {
             "tags",
         );
         j.vars.insert("tags", &tags);
-        let mut jobs = vec![j];
-        let tags: Vec<Vec<PageJob>> = self
-            .index
-            .tags
-            .par_iter()
-            .enumerate()
-            .map(|(t, tag)| {
-                let mut jobs = Vec::new();
-                let river = self.tag_river(t);
-                self.paginate(&mut jobs, self.tag_job(tag), river);
-                jobs
-            })
-            .collect();
-        jobs.extend(tags.into_iter().flatten());
+        j
+    }
+
+    /// Tag `t`'s pages: its page and its river, paginated.
+    pub(super) fn tag_jobs(&self, t: usize) -> Vec<PageJob> {
+        let mut jobs = Vec::new();
+        let river = self.tag_river(t);
+        self.paginate(&mut jobs, self.tag_job(&self.index.tags[t]), river);
         jobs
     }
 
