@@ -172,8 +172,8 @@ fn discovery_key(salt: &[u8; 32], community: &Community, config: &DiscoverConfig
             text(&mut h, tag);
             h.update(n.to_le_bytes());
         }
-        h.update((feed.words.len() as u64).to_le_bytes());
-        for word in &feed.words {
+        h.update((feed.words().count() as u64).to_le_bytes());
+        for word in feed.words() {
             text(&mut h, word);
         }
     }
@@ -195,7 +195,7 @@ mod tests {
             feeds: vec![
                 FeedContent {
                     tags: vec![("rust".into(), 2)],
-                    words: vec!["compiler".into()],
+                    words: "compiler ".into(),
                 };
                 4
             ],

@@ -374,7 +374,7 @@ fn planted_eval(seed: u64, groups: usize, per_group: usize) -> (f64, f64) {
             } else {
                 vec![(format!("group{}", (f - POPULAR) / FEEDS_PER_GROUP), 1)]
             },
-            words: Vec::new(),
+            words: String::new(),
         })
         .collect();
     let community = Community {

@@ -153,7 +153,7 @@ fn content_vectors<'f>(feeds: &'f [FeedContent]) -> (Vec<SparseVector>, Vec<(Str
             *tf.entry(id).or_default() += 1.0 + (*n.max(&1) as f32).ln();
         }
         let mut words: HashMap<u32, f32> = HashMap::new();
-        for w in &feed.words {
+        for w in feed.words() {
             *words.entry(intern(false, w)).or_default() += 1.0;
         }
         for (id, n) in words {
@@ -217,7 +217,7 @@ mod tests {
     fn tagged(tags: &[&str], words: &[&str]) -> FeedContent {
         FeedContent {
             tags: tags.iter().map(|t| ((*t).to_owned(), 1)).collect(),
-            words: words.iter().map(|w| (*w).to_owned()).collect(),
+            words: words.iter().map(|w| format!("{w} ")).collect(),
         }
     }
 

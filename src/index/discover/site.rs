@@ -71,11 +71,15 @@ pub fn community(index: &SiteIndex, config: &DiscoverConfig) -> Community {
         .map(|(f, (feed, tags))| {
             // Only a fetched feed's own text says what it is about (a bare host name does not).
             let fetched = !feed.items.is_empty() || feed.description.is_some();
-            let mut text: Vec<String> = Vec::new();
+            let mut text = String::new();
             if fetched && rep[f] == f {
-                text.extend(words(&feed.title));
-                text.extend(feed.description.iter().flat_map(|d| words(d)));
-                text.extend(feed.items.iter().flat_map(|i| words(&i.title)));
+                let all = words(&feed.title)
+                    .chain(feed.description.iter().flat_map(|d| words(d)))
+                    .chain(feed.items.iter().flat_map(|i| words(&i.title)));
+                for word in all {
+                    text.push_str(&word);
+                    text.push(' ');
+                }
             }
             FeedContent {
                 tags: tags.into_iter().collect(),

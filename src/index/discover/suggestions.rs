@@ -250,7 +250,7 @@ mod tests {
         // Three people, no feed in common: only tags can relate them.
         let tag = |t: &str| FeedContent {
             tags: vec![(t.to_owned(), 1)],
-            words: Vec::new(),
+            words: String::new(),
         };
         let c = Community {
             lists: vec![vec![0, 1], vec![2, 3], vec![4]],

@@ -217,11 +217,16 @@ fn own_sites(feed: &FeedInfo) -> Vec<String> {
         feed.site_link.as_ref(),
     ];
     let links = feed.items.iter().filter_map(|i| i.link.as_ref());
-    urls.into_iter()
+    // Each site once: a feed's posts are mostly on its own site.
+    let mut sites: Vec<String> = urls
+        .into_iter()
         .flatten()
         .chain(links)
         .filter_map(|u| site_key(u))
-        .collect()
+        .collect();
+    sites.sort_unstable();
+    sites.dedup();
+    sites
 }
 
 /// A gathered site with its posts newest first and its readers counted.
