@@ -22,6 +22,7 @@ pub mod identity;
 pub mod lock;
 mod names;
 mod per_feed;
+mod record;
 mod schedule;
 pub mod shard;
 mod state;
