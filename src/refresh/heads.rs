@@ -295,6 +295,15 @@ mod tests {
         }
     }
 
+    /// `whole` as a head gives it: its posts counted, not read.
+    fn without_posts(whole: &CacheEntry) -> CacheEntry {
+        let mut without = whole.clone();
+        let feed = without.feed.as_mut().unwrap();
+        without.unread_items = Some(feed.items.len());
+        feed.items.clear();
+        without
+    }
+
     #[test]
     fn a_head_is_the_entry_but_its_posts_and_they_come_back_whole() {
         let dir = tempfile::tempdir().unwrap();
@@ -305,9 +314,7 @@ mod tests {
         assert_eq!(head.unread_items, Some(3));
         assert_eq!(head.item_count(), 3);
         assert!(head.feed.as_ref().unwrap().items.is_empty());
-        let mut without = whole.clone();
-        without.feed.as_mut().unwrap().items.clear();
-        without.unread_items = Some(3);
+        let without = without_posts(&whole);
         assert_eq!(head, without);
         // Written again as read (a 304 that settled its slug, say): with its posts.
         cache.store(&head).unwrap();
@@ -374,9 +381,7 @@ mod tests {
         // Cut short where the posts begin: the head is all there.
         let cut = &text.as_bytes()[..at + "\"items\": [".len()];
         let head = head_first(cut).expect("read up to the posts").entry();
-        let mut without = whole.clone();
-        without.feed.as_mut().unwrap().items.clear();
-        without.unread_items = Some(3);
+        let without = without_posts(&whole);
         assert_eq!(head, without);
         // A feed that gave no content yet has nothing after its record.
         let mut bare = entry(0);
